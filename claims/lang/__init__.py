@@ -1,0 +1,184 @@
+"""Language packs: per-language data behind one extraction engine.
+
+Each pack is a folder ``claims/lang/<code>/`` holding ``pack.toml`` (cue phrases, pronouns,
+titles, role nouns, venues, date words, quote marks, sentence rules, romanisation fixes).
+Adding a language means adding a folder; the engine reads whatever packs exist.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["Pack", "available", "load", "detect"]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue phrase of a pack, with every inflected form it stands for."""
+
+    phrase: str
+    forms: tuple[str, ...]
+    cls: str = "speech"  # speech | mental | request
+    object: bool = False  # content may stand before the cue as its object (verb-final languages)
+    genitive: bool = False  # speaker marked by the genitive ("X का कहना है")
+    author: bool = False  # the article's own voice ("हम आपको याद दिला दें")
+    takes_object: bool = False  # an addressee follows the cue ("told Reuters that")
+    participle: bool = False  # "…, saying …": speaker is the subject of the main clause
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Everything the engine knows about one language. Build with :func:`load`."""
+
+    code: str
+    name: str
+    scripts: tuple[str, ...]
+    verb_final: bool
+    sentence_end: tuple[str, ...]
+    abbreviations: frozenset[str]
+    dash_attribution: bool
+    quote_pairs: tuple[tuple[str, str], ...]
+    grammar: dict[str, Any]
+    stop: frozenset[str]
+    determiners: frozenset[str]
+    pronouns: dict[str, dict[str, Any]]
+    relative_pronouns: frozenset[str]
+    author_words: frozenset[str]
+    titles: frozenset[str]
+    male_titles: frozenset[str]
+    female_titles: frozenset[str]
+    roles: frozenset[str]
+    male_roles: frozenset[str]
+    female_roles: frozenset[str]
+    anonymous: frozenset[str]
+    anonymous_markers: tuple[str, ...]
+    documents: frozenset[str]
+    organizations: frozenset[str]
+    cues: tuple[Cue, ...]
+    according_before: tuple[str, ...]
+    according_after: tuple[str, ...]
+    venues: dict[str, str]
+    venue_markers: dict[str, Any]
+    dates: dict[str, list[str]]
+    romanise: dict[str, str] = field(default_factory=dict)
+
+    def g(self, key: str) -> frozenset[str]:
+        """A word list from the pack's ``[grammar]`` table (empty when the pack has none)."""
+        return frozenset(self.grammar.get(key, ()))
+
+
+def available() -> list[str]:
+    """Codes of the installed language packs, sorted."""
+    root = resources.files(__name__)
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "pack.toml").is_file())
+
+
+def _expand(phrase: str, light: dict[str, list[str]]) -> tuple[str, ...]:
+    """Expand ``{किया}`` placeholders into every inflected form of the light verb."""
+    forms = [""]
+    for part in phrase.split(" "):
+        if part.startswith("{") and part.endswith("}"):
+            options = light.get(part[1:-1], [part[1:-1]])
+        else:
+            options = [part]
+        forms = [(f + " " + o).strip() for f in forms for o in options]
+    return tuple(dict.fromkeys(forms))
+
+
+@cache
+def load(code: str) -> Pack:
+    """Load the pack for language ``code`` ("hi", "en").
+
+    Raises ``ValueError`` naming the available packs when there is no such pack.
+    """
+    if code not in available():
+        raise ValueError(f"no language pack {code!r}; available: {', '.join(available())}")
+    raw = tomllib.loads((resources.files(__name__) / code / "pack.toml").read_text("utf-8"))
+    meta, words = raw["meta"], raw.get("words", {})
+    light = raw.get("light_verbs", {})
+    cues = tuple(
+        Cue(
+            phrase=c["phrase"],
+            forms=_expand(c["phrase"], light),
+            cls=c.get("class", "speech"),
+            object=c.get("object", False),
+            genitive=c.get("genitive", False),
+            author=c.get("author", False),
+            takes_object=c.get("takes_object", False),
+            participle=c.get("participle", False),
+        )
+        for c in raw.get("cues", [])
+    )
+    lower = (lambda ws: frozenset(w.lower() for w in ws)) if code == "en" else frozenset
+    return Pack(
+        code=meta["code"],
+        name=meta["name"],
+        scripts=tuple(meta["scripts"]),
+        verb_final=meta.get("verb_final", False),
+        sentence_end=tuple(meta["sentence_end"]),
+        abbreviations=frozenset(meta.get("abbreviations", [])),
+        dash_attribution=meta.get("dash_attribution", False),
+        quote_pairs=tuple(tuple(p) for p in raw["quotes"]["pairs"]),
+        grammar=raw.get("grammar", {}),
+        stop=frozenset(words.get("stop", [])),
+        determiners=frozenset(words.get("determiners", [])),
+        pronouns=raw.get("pronouns", {}),
+        relative_pronouns=frozenset(raw.get("relative_pronouns", {}).get("words", [])),
+        author_words=frozenset(raw.get("author", {}).get("words", [])),
+        titles=frozenset(raw.get("titles", {}).get("words", [])),
+        male_titles=frozenset(raw.get("titles", {}).get("male", [])),
+        female_titles=frozenset(raw.get("titles", {}).get("female", [])),
+        roles=lower(raw.get("roles", {}).get("words", [])),
+        male_roles=lower(raw.get("roles", {}).get("male", [])),
+        female_roles=lower(raw.get("roles", {}).get("female", [])),
+        anonymous=lower(raw.get("anonymous", {}).get("words", [])),
+        anonymous_markers=tuple(raw.get("anonymous", {}).get("markers", [])),
+        documents=lower(raw.get("documents", {}).get("words", [])),
+        organizations=frozenset(raw.get("organizations", {}).get("words", [])),
+        cues=cues,
+        according_before=tuple(raw.get("according_to", {}).get("before_speaker", [])),
+        according_after=tuple(raw.get("according_to", {}).get("after_speaker", [])),
+        venues=raw.get("venues", {}),
+        venue_markers=raw.get("venue_markers", {}),
+        dates=raw.get("dates", {}),
+        romanise=raw.get("romanise", {}),
+    )
+
+
+def _script(ch: str) -> str:
+    """The Unicode script of a letter, from its character name ("DEVANAGARI LETTER KA")."""
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return ""
+    return name.split(" ", 1)[0].capitalize()
+
+
+def detect(text: str, default: str = "en") -> str:
+    """Guess the language of ``text`` among the installed packs.
+
+    Counts letters by script over the first 5,000 characters and picks the pack whose scripts
+    hold the most; packs sharing a script are told apart by their function words. Returns
+    ``default`` for text with no letters.
+    """
+    sample = text[:5000]
+    counts: dict[str, int] = {}
+    for ch in sample:
+        if ch.isalpha():
+            s = _script(ch)
+            counts[s] = counts.get(s, 0) + 1
+    if not counts:
+        return default
+    packs = [load(c) for c in available()]
+    words = set(sample.lower().split())
+
+    def score(p: Pack) -> tuple[int, int]:
+        return sum(counts.get(s, 0) for s in p.scripts), len(words & {w.lower() for w in p.stop})
+
+    best = max(packs, key=score)
+    return best.code if score(best)[0] > 0 else default

@@ -1,0 +1,97 @@
+"""Where and when: venue phrases (interview, briefing, statement, post) and date markers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from claims.lang import Pack
+from claims.pipeline.cues import _alt, _B, _E
+from claims.pipeline.text import Token
+
+
+@dataclass(frozen=True)
+class Marker:
+    start: int
+    end: int
+    text: str
+    same_day: bool = False
+
+
+@cache
+def _date_pattern(code: str) -> regex.Pattern:
+    from claims.lang import load
+
+    d = load(code).dates
+    months, weekdays = _alt(d.get("months", [])), _alt(d.get("weekdays", []))
+    parts = []
+    if months:
+        parts.append(rf"\d{{1,2}}\s+(?:{months})(?:,?\s+\d{{4}})?")
+        parts.append(rf"(?:{months})\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?")
+    if weekdays:
+        parts.append(rf"(?:{weekdays})")
+    if d.get("relative"):
+        parts.append(f"(?:{_alt(d['relative'])})")
+    same = f"(?P<same>{_alt(d['same_day'])})" if d.get("same_day") else "(?!x)x"
+    return regex.compile(_B + f"(?:{same}|" + "|".join(parts) + ")" + _E)
+
+
+def dates(text: str, pack: Pack, start: int, end: int) -> list[Marker]:
+    """Date markers in ``text[start:end]`` as written ("9 जनवरी", "Tuesday", "उसी दिन")."""
+    return [
+        Marker(m.start(), m.end(), m.group(), bool(m.group("same")))
+        for m in _date_pattern(pack.code).finditer(text, start, end)
+    ]
+
+
+@cache
+def _venue_pattern(code: str) -> regex.Pattern:
+    from claims.lang import load
+
+    pack = load(code)
+    venues = _alt(list(pack.venues))
+    vm = pack.venue_markers
+    if pack.verb_final:
+        return regex.compile(_B + f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})")
+    before = _alt(vm.get("before", []))
+    platforms = _alt(vm.get("platforms", []) + vm.get("media", []))
+    media = _alt(vm.get("media", []))
+    return regex.compile(
+        rf"(?P<phrase>{_B}(?:{before})\s+(?:(?:a|an|the|his|her|their|its|this|that|Tuesday's|an?\s+\w+)\s+)?"
+        rf"(?:[\w'-]+\s+){{0,2}}?(?P<venue>{venues})(?:\s+(?:with|on|to|at)\s+(?:{platforms}"
+        rf"|(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}))?{_E}"
+        rf"|{_B}told\s+(?:{media}){_E}"
+        rf"|{_B}on\s+(?:{platforms}){_E})"
+    )
+
+
+def venues(text: str, pack: Pack, toks: list[Token], start: int, end: int) -> list[Marker]:
+    """Venue phrases in ``text[start:end]``.
+
+    Verb-final packs: the venue noun, which a venue postposition follows, extended leftwards over
+    its modifiers up to a comma, the agent marker or an agent pronoun
+    ("… ने [स्थानीय राज्य टीवी चैनल "खबर 24" के साथ एक साक्षात्कार] में").
+    Other packs: a prepositional phrase ("in an interview with CNN", "told Reuters", "on Twitter").
+    """
+    pat = _venue_pattern(pack.code)
+    out = []
+    for m in pat.finditer(text, start, end):
+        if not pack.verb_final:
+            out.append(Marker(m.start(), m.end(), m.group()))
+            continue
+        vs, ve = m.start("venue"), m.end("venue")
+        idx = next((i for i, t in enumerate(toks) if t.start >= vs), len(toks))
+        left = vs
+        stops = pack.g("agent_markers") | pack.g("complementisers")
+        for j in range(idx - 1, max(-1, idx - 25), -1):
+            t = toks[j]
+            gap = text[t.end : left]
+            if "," in gap or ";" in gap or t.text in stops or t.text in pack.pronouns:
+                break
+            if t.text in pack.g("finite_verbs"):
+                break
+            left = t.start
+        out.append(Marker(left, ve, text[left:ve]))
+    return out

@@ -1,0 +1,77 @@
+"""Finding cue phrases ("ने कहा", "उल्लेख किया", "said", "according to") in text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from claims.lang import Cue, Pack
+
+_B = r"(?<![\p{L}\p{M}\p{N}])"  # word start: "कहा" must not match inside "कहानी"
+_E = r"(?![\p{L}\p{M}\p{N}])"  # word end: nor "कहां" (the anusvara is a mark)
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    start: int
+    end: int
+    cue: Cue
+    passive: bool = False  # "कहा गया है"
+    impersonal: bool = False  # "कहा जाता है"
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def _alt(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _compiled(code: str) -> tuple[regex.Pattern, dict[str, Cue]]:
+    from claims.lang import load
+
+    pack = load(code)
+    by_form: dict[str, Cue] = {}
+    for cue in pack.cues:
+        for form in cue.forms:
+            by_form.setdefault(form, cue)
+    core = f"(?P<core>{_alt(list(by_form))})"
+    tail = ""
+    if pack.g("passive_auxiliaries"):
+        tail += rf"(?:\s+(?P<pas>{_alt(pack.g('passive_auxiliaries'))}))?"
+    if pack.g("impersonal_auxiliaries"):
+        tail += rf"(?:\s+(?P<imp>{_alt(pack.g('impersonal_auxiliaries'))}))?"
+    if pack.g("tense_auxiliaries"):
+        tail += rf"(?:\s+(?:{_alt(pack.g('tense_auxiliaries'))}){_E})*"
+    return regex.compile(_B + core + _E + tail + _E), by_form
+
+
+def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> list[CueMatch]:
+    """Every cue of ``pack`` in ``text[start:end]``, leftmost-longest, non-overlapping.
+
+    For verb-final packs the match includes the auxiliaries after the cue ("नाम दिया गया है") and
+    records whether they make it passive or impersonal.
+    """
+    pattern, by_form = _compiled(pack.code)
+    out = []
+    for m in pattern.finditer(text, start, len(text) if end is None else end):
+        form = regex.sub(r"\s+", " ", m.group("core"))
+        cue = by_form.get(form)
+        if cue is None:
+            continue
+        gd = m.groupdict()
+        out.append(CueMatch(m.start(), m.end(), cue, bool(gd.get("pas")), bool(gd.get("imp"))))
+    return out
+
+
+@cache
+def phrase_pattern(phrases: tuple[str, ...], ignore_case: bool = False) -> regex.Pattern | None:
+    """A word-bounded pattern for a list of phrases (None for an empty list)."""
+    if not phrases:
+        return None
+    flags = regex.IGNORECASE if ignore_case else 0
+    return regex.compile(_B + f"(?:{_alt(phrases)})" + _E, flags)

@@ -1,0 +1,189 @@
+"""The extraction engine: text → frames → resolved, dated, sourced claims."""
+
+from __future__ import annotations
+
+import hashlib
+
+from claims.lang import Pack, detect, load
+from claims.model import Claim, Extraction
+from claims.pipeline import context
+from claims.pipeline.entities import Entity, Registry
+from claims.pipeline.frames import Doc, Raw, all_frames, vf_agent
+from claims.pipeline.mentions import analyse, left_np
+
+_BASE_CONFIDENCE = {"name": 0.9, "organization": 0.9, "role": 0.8, "pronoun": 0.75, "document": 0.85,
+                    "anonymous": 0.8, "group": 0.7, "author": 0.6}
+
+
+def article_id_for(text: str) -> str:
+    """A stable id for an article given no id: a short hash of its text."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+def claim_id_for(article_id: str, raw: Raw) -> str:
+    key = f"{article_id}|{raw.content[0]}|{raw.content[1]}|{raw.cue_range[0]}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _dedupe(raws: list[Raw]) -> list[Raw]:
+    """One claim per cue and per content span; a claim whose content lies inside another's with
+    the same speaker span is the same claim read twice."""
+    out: list[Raw] = []
+    seen_cues: set[tuple[int, int]] = set()
+    seen_content: set[tuple[int, int]] = set()
+    for r in sorted(raws, key=lambda r: (r.content[0], -(r.content[1] - r.content[0]))):
+        if r.cue_range in seen_cues or r.content in seen_content:
+            continue
+        seen_cues.add(r.cue_range)
+        seen_content.add(r.content)
+        out.append(r)
+    return sorted(out, key=lambda r: (r.sentence, r.cue_range[0]))
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _setting_agent(doc: Doc, si: int, venue_start: int) -> Entity | None:
+    """The speaker a setting sentence is about: "उन्होंने … ब्रीफिंग के दौरान अपने बयान दिए"."""
+    return None
+
+
+def extract_article(text: str, *, lang: str | None = None, article_id: str | None = None) -> Extraction:
+    """Extract claims and speaker entities from one article. See :func:`claims.extract`."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    code = lang if lang and lang != "auto" else detect(text)
+    pack = load(code)
+    aid = article_id or article_id_for(text)
+    doc = Doc.build(text, pack)
+    raws = _dedupe([r for r in all_frames(doc) if r.content[1] > r.content[0]])
+    contents = [r.content for r in raws]
+    registry = Registry(pack, aid)
+    by_sentence: dict[int, list[Raw]] = {}
+    for r in raws:
+        by_sentence.setdefault(doc.sent_at(r.cue_range[0]), []).append(r)
+
+    entity_of: dict[int, Entity | None] = {}
+    date_of: dict[int, str] = {}
+    last_date = ""
+    for si, sent in enumerate(doc.sents):
+        own_date = ""
+        for d in context.dates(text, pack, sent.start, sent.end):
+            if _inside(d.start, contents):
+                continue
+            own_date = last_date if d.same_day else d.text
+            break
+        if own_date:
+            last_date = own_date
+        venues = [v for v in context.venues(text, pack, doc.toks[si], sent.start, sent.end)
+                  if not _inside(v.start, contents)]
+        here = by_sentence.get(si, [])
+        for r in here:
+            e = registry.resolve(r.mention) if r.mention else None
+            if r.mention and r.mention.kind == "author":
+                e = registry.resolve(r.mention)
+            entity_of[id(r)] = e
+            date = own_date or (e.last_date if e else "")
+            date_of[id(r)] = date
+            if e and own_date:
+                e.last_date = own_date
+            if venues and not r.source:
+                v = min(venues, key=lambda v: abs(v.start - r.cue_range[0]))
+                r.source = v.text
+            if e and r.source:
+                e.sources.append((si, r.source))
+        if venues and not here:
+            # a sentence that only sets the scene gives the source of its agent's claims around it
+            agent = _agent_of_setting(doc, si)
+            if agent is not None:
+                e = registry.resolve(agent)
+                if e is not None:
+                    for v in venues:
+                        e.sources.append((si, v.text))
+                    if own_date:
+                        e.last_date = own_date
+
+    claims: list[Claim] = []
+    for r in raws:
+        e = entity_of.get(id(r))
+        if e and not r.source and e.sources:
+            si = doc.sent_at(r.cue_range[0])
+            r.source = min(e.sources, key=lambda s: (abs(s[0] - si), s[0] > si))[1]
+        claims.append(_to_claim(text, aid, pack, r, e, registry, date_of.get(id(r), "")))
+    return Extraction(aid, pack.code, claims, registry.speakers())
+
+
+def _agent_of_setting(doc: Doc, si: int):
+    """The agent of a sentence with a venue and no claim (pronoun or "X ने")."""
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    if not toks:
+        return None
+    if pack.verb_final:
+        for j, t in enumerate(toks):
+            if t.text in pack.g("agent_markers"):
+                return analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+            if t.text in pack.pronouns and t.text.endswith(tuple(pack.g("agent_markers"))):
+                return analyse(pack, text, [t], doc.sents[si].start)
+        return None
+    m = analyse(pack, text, left_np(pack, text, toks, 0), doc.sents[si].start)
+    return m if m and m.kind == "pronoun" else None
+
+
+def _to_claim(text: str, aid: str, pack: Pack, r: Raw, e: Entity | None, reg: Registry, date: str) -> Claim:
+    m = r.mention
+    flags = set(r.flags)
+    if m and m.kind == "author":
+        flags.add("author_voice")
+    if r.cue.cue.author:
+        speaker_type = "author"
+    elif e is not None:
+        speaker_type = e.type
+    elif m is not None and m.kind == "pronoun":
+        speaker_type = "person"
+        flags.add("unresolved_speaker")
+    else:
+        speaker_type = "anonymous" if m is None else "person"
+    confidence = _BASE_CONFIDENCE.get(m.kind if m else "author", 0.6)
+    if r.kind == "direct":
+        confidence += 0.05
+    if "mental_state" in flags:
+        confidence *= 0.6
+    if "request" in flags:
+        confidence *= 0.7
+    if "unclosed_quote" in flags:
+        confidence -= 0.15
+    if "unresolved_speaker" in flags:
+        confidence -= 0.2
+    cs, ce = r.cue_range
+    role = m.role if m and m.role else ""
+    if e is not None and e.roles and not role:
+        role = "; ".join(e.roles)
+    return Claim(
+        article_id=aid,
+        claim_id=claim_id_for(aid, r),
+        content=text[r.content[0] : r.content[1]],
+        content_start=r.content[0],
+        content_end=r.content[1],
+        kind=r.kind,
+        cue=text[cs:ce],
+        cue_start=cs,
+        cue_end=ce,
+        speaker=(e.name if e else ""),
+        speaker_mention=m.text if m and m.kind != "author" or (m and m.text) else "",
+        speaker_start=m.start if m else -1,
+        speaker_end=m.end if m else -1,
+        speaker_type=speaker_type,
+        speaker_role=role,
+        source=r.source,
+        date=date,
+        sentence_index=r.sentence,
+        confidence=round(max(0.05, min(1.0, confidence)), 3),
+        flags=sorted(flags),
+        lang=pack.code,
+        speaker_id=reg.speaker_id(e) if e else "",
+    )
+
+
+__all__ = ["extract_article", "article_id_for", "vf_agent"]

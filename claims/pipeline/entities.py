@@ -1,0 +1,145 @@
+"""Speaker entities of one article: resolve every mention to one person (or group, document…).
+
+Resolution rules, in order of the article:
+- a name joins the most recent entity whose name it is a (spelling-variant, cross-script)
+  sub-name of, or whose name is a sub-name of it; otherwise it starts a new entity;
+- a role noun ("रूसी कमांडर", "the spokesman") joins the latest entity given that role;
+- a pronoun joins the latest speaker of a compatible gender and number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from claims.lang import Pack
+from claims.model import Speaker
+from claims.pipeline.mentions import Mention
+from claims.pipeline.names import is_subname, name_key
+
+_TYPE_OF_KIND = {
+    "name": "person",
+    "organization": "organization",
+    "group": "group",
+    "document": "document",
+    "anonymous": "anonymous",
+    "author": "author",
+    "role": "person",
+}
+
+
+@dataclass
+class Entity:
+    index: int
+    name: str
+    type: str
+    keys: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    gender: str = ""
+    plural: bool = False
+    last_seen: int = -1  # order of the latest mention, for recency
+    last_date: str = ""
+    sources: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, source)
+
+    def add_alias(self, alias: str) -> None:
+        if alias and alias not in self.aliases:
+            self.aliases.append(alias)
+
+    def add_role(self, role: str) -> None:
+        role = role.strip(" ,;")
+        if role and role not in self.roles:
+            self.roles.append(role)
+
+    def role_words(self) -> set[str]:
+        return {w.lower().strip(",;") for r in self.roles for w in r.split()}
+
+
+class Registry:
+    """The speaker entities of one article, built up mention by mention."""
+
+    def __init__(self, pack: Pack, article_id: str):
+        self.pack = pack
+        self.article_id = article_id
+        self.entities: list[Entity] = []
+        self._clock = 0
+        self._fixes = tuple(pack.romanise.items())
+
+    def _touch(self, e: Entity) -> Entity:
+        self._clock += 1
+        e.last_seen = self._clock
+        return e
+
+    def _new(self, name: str, type_: str, **kw) -> Entity:
+        e = Entity(len(self.entities), name, type_, **kw)
+        e.add_alias(name)
+        self.entities.append(e)
+        return e
+
+    def recent(self) -> list[Entity]:
+        return sorted(self.entities, key=lambda e: -e.last_seen)
+
+    def resolve(self, m: Mention) -> Entity | None:
+        """The entity a mention refers to (created when new); None for an unresolvable pronoun."""
+        if m.kind == "pronoun":
+            return self._pronoun(m)
+        if m.kind in ("name", "organization"):
+            return self._touch(self._name(m))
+        if m.kind == "role":
+            return self._touch(self._role(m))
+        if m.kind == "author":
+            found = next((e for e in self.entities if e.type == "author"), None)
+            return self._touch(found or self._new("", "author"))
+        # anonymous sources, documents, groups: one entity per distinct wording
+        key = m.text.lower()
+        found = next((e for e in self.entities if e.type == _TYPE_OF_KIND[m.kind] and key in
+                      (a.lower() for a in e.aliases)), None)
+        return self._touch(found or self._new(m.text, _TYPE_OF_KIND[m.kind], plural=m.plural))
+
+    def _name(self, m: Mention) -> Entity:
+        keys = name_key(m.name_tokens or m.name.split(), self._fixes)
+        type_ = _TYPE_OF_KIND[m.kind]
+        for e in self.recent():
+            if not e.keys or e.type not in ("person", "organization", "group"):
+                continue
+            if is_subname(keys, e.keys) or is_subname(e.keys, keys):
+                if len(keys) > len(e.keys):
+                    e.name, e.keys = m.name, keys  # the fullest form the article uses
+                e.add_alias(m.name)
+                e.add_role(m.role)
+                e.gender = e.gender or m.gender
+                return e
+        e = self._new(m.name, type_, keys=keys, gender=m.gender)
+        e.add_role(m.role)
+        return e
+
+    def _role(self, m: Mention) -> Entity:
+        head = m.head.lower()
+        for e in self.recent():
+            if e.type == "person" and head in e.role_words():
+                e.add_alias(m.text)
+                return e
+        e = self._new(m.text, "person", gender=m.gender)
+        e.add_role(m.text)
+        return e
+
+    def _pronoun(self, m: Mention) -> Entity | None:
+        for e in self.recent():
+            if e.type in ("author", "document"):
+                continue
+            if m.gender and e.gender and m.gender != e.gender:
+                continue
+            if m.plural and not (e.plural or e.type in ("organization", "group", "anonymous")):
+                continue
+            if not m.plural and m.gender and e.type not in ("person",):
+                continue
+            return self._touch(e)
+        return None
+
+    def speaker_id(self, e: Entity) -> str:
+        return f"{self.article_id}:s{e.index}"
+
+    def speakers(self) -> list[Speaker]:
+        return [
+            Speaker(self.speaker_id(e), e.name, e.type, list(e.aliases), list(e.roles), e.gender)
+            for e in self.entities
+        ]

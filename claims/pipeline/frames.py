@@ -1,0 +1,540 @@
+"""Attribution frames: the shapes in which a speaker, a cue and a content stand together.
+
+Each frame reads a :class:`Doc` and returns :class:`Raw` claims (spans only; speakers are resolved
+later, in article order). Which frames apply, and with which words, comes from the language pack:
+verb-final packs use the agent-marker frames ("X ने कहा कि …"), others subject–verb frames
+("X said that …", "…,” said X").
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from claims.lang import Cue, Pack
+from claims.pipeline import context
+from claims.pipeline.cues import CueMatch, find_cues, phrase_pattern
+from claims.pipeline.mentions import Mention, analyse, left_np, right_np
+from claims.pipeline.text import Quote, Sentence, Token, paragraphs, quotes, sentences, tokens
+
+DASHES = "-–—"
+_TRAIL = " \t\n,;:।॥.!?\"“”'‘’«»)-–—"
+_LEAD = " \t\n,;:\"“”'‘’«»(-–—"
+
+
+@dataclass
+class Doc:
+    """An article segmented for the frames."""
+
+    text: str
+    pack: Pack
+    sents: list[Sentence]
+    toks: list[list[Token]]
+    quotes: list[Quote]
+    cues: list[CueMatch]
+    paras: list[tuple[int, int]]
+    _starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, text: str, pack: Pack) -> Doc:
+        sents = sentences(text, pack)
+        paras = paragraphs(text)
+        doc = cls(
+            text, pack, sents, [tokens(text, s.start, s.end) for s in sents],
+            quotes(text, pack, paras), find_cues(text, pack), paras,
+        )
+        doc._starts = [s.start for s in sents]
+        return doc
+
+    def sent_at(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
+
+    def tok_index(self, si: int, pos: int) -> int:
+        """Index of the first token of sentence ``si`` starting at or after ``pos``."""
+        toks = self.toks[si]
+        return bisect.bisect_left([t.start for t in toks], pos)
+
+
+@dataclass
+class Raw:
+    content: tuple[int, int]
+    cue: CueMatch
+    mention: Mention | None
+    kind: str
+    sentence: int
+    flags: set[str] = field(default_factory=set)
+    source: str = ""
+    cue_span: tuple[int, int] | None = None  # when the cue text differs from the match ("according to")
+
+    @property
+    def cue_range(self) -> tuple[int, int]:
+        return self.cue_span or self.cue.span
+
+
+def trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """Shrink ``[a, b)`` past surrounding spaces, quote marks and terminal punctuation."""
+    while a < b and text[a] in _LEAD:
+        a += 1
+    while b > a and text[b - 1] in _TRAIL:
+        b -= 1
+    return a, b
+
+
+def _words(doc: Doc, a: int, b: int) -> int:
+    return len(tokens(doc.text, a, b))
+
+
+def _kind_of(doc: Doc, a: int, b: int) -> str:
+    """direct when the content is one quotation, mixed when it contains one, else indirect."""
+    for q in doc.quotes:
+        if q.inner_start <= a and b <= q.inner_end:
+            return "direct"
+        if a <= q.start < b or a < q.end <= b:
+            return "mixed"
+    return "indirect"
+
+
+def _extend_over_quote(doc: Doc, a: int, b: int) -> int:
+    """A content that opens a quotation runs to the quotation's end, across sentences."""
+    for q in doc.quotes:
+        if a <= q.start < b and q.end > b:
+            return q.inner_end
+    return b
+
+
+def _flags(cue: CueMatch) -> set[str]:
+    return {"mental": {"mental_state"}, "request": {"request"}}.get(cue.cue.cls, set()) | (
+        {"author_voice"} if cue.cue.author else set()
+    )
+
+
+def _role_segments(doc: Doc, si: int, m: Mention) -> None:
+    """Appositive roles before a name in verb-final text, comma-separated:
+    "…के कमांडर, रूसी एयरबोर्न फोर्सेज के कमांडर कर्नल-जनरल आंद्रेई सेरड्यूकोव ने"."""
+    if m.kind not in ("name",):
+        return
+    pack, text = doc.pack, doc.text
+    segs = text[doc.sents[si].start : m.start].split(",")
+    roles: list[str] = []
+    for n, seg in enumerate(reversed(segs)):
+        words = [w for w in regex.findall(r"[\p{L}\p{M}\p{N}.-]+", seg)]
+        if not words:
+            if n == 0:
+                continue
+            break
+        last = words[-1]
+        if last in pack.roles or last in pack.titles:
+            # a date or time adverbial before the role is not part of it
+            tail = regex.split(r"\s(?:को|में)\s(?=[^,]*$)", seg.strip()) if n == 0 else [seg.strip()]
+            roles.insert(0, tail[-1].strip())
+        else:
+            break
+    titles = m.text[: len(m.text) - len(m.name)].strip() if m.text.endswith(m.name) else ""
+    if titles:
+        roles.append(titles)
+    if roles:
+        m.role = "; ".join(dict.fromkeys(r for r in roles if r))
+
+
+# ---------------------------------------------------------------- verb-final (Hindi) agents
+def _ergative_pronoun(pack: Pack, w: str) -> bool:
+    return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers")) and (
+        w in pack.pronouns or w in pack.relative_pronouns or w in pack.author_words
+    )
+
+
+def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
+    """Agent of a verb-final cue and where the middle (object) span starts.
+
+    Reads leftwards from the cue to the agent marker ("X ने") or an agent pronoun ("उन्होंने"); a
+    finite verb or a complementiser on the way means the marker belongs to another clause.
+    Without a marker, the noun phrase right before the cue counts only when it is a Latin-script
+    name, a pronoun or a role ("Tokayev सूचित किया जनता कि").
+    """
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.start)
+    if cue.cue.genitive:
+        if ci and toks[ci - 1].text in pack.g("genitive_markers"):
+            m = analyse(pack, text, left_np(pack, text, toks, ci - 2), doc.sents[si].start)
+            return m, cue.start
+        return None, cue.start
+    for j in range(ci - 1, -1, -1):
+        w = toks[j].text
+        if w in pack.g("agent_markers"):
+            m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+            if m:
+                _role_segments(doc, si, m)
+            return m, toks[j].end
+        if _ergative_pronoun(pack, w):
+            return analyse(pack, text, [toks[j]], doc.sents[si].start), toks[j].end
+        if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
+            break
+        if regex.search(r"[।?!]", text[toks[j].end : cue.start]):
+            break
+    # no agent marker: machine-translated or colloquial order ("Tokayev सूचित किया", "वह बोले")
+    if ci and not text[toks[ci - 1].end : cue.start].strip():
+        m = analyse(pack, text, left_np(pack, text, toks, ci - 1), doc.sents[si].start)
+        if m and (
+            m.kind in ("pronoun", "role", "anonymous")
+            or (m.kind == "name" and regex.search(r"\p{Latin}", m.name))
+        ):
+            return m, cue.start
+    return None, cue.start
+
+
+def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[int, int] | None:
+    """Content after a cue: after the complementiser, a colon, or a following quotation."""
+    pack, text = doc.pack, doc.text
+    sent = doc.sents[si]
+    after = text[cue.end : sent.end]
+    stripped = after.lstrip(" ,:—–-")
+    off = cue.end + len(after) - len(stripped)
+    for q in doc.quotes:
+        if q.start == off:
+            return q.inner_start, q.inner_end
+    if after.lstrip().startswith(":"):
+        a, b = trim(text, off, sent.end)
+        return (a, _extend_over_quote(doc, a, b)) if b > a else None
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.end)
+    comps = pack.g("complementisers")
+    for k in range(ci, min(len(toks), ci + lookahead)):
+        if toks[k].text in comps:
+            if "," in text[cue.end : toks[k].start] and k > ci:
+                break
+            a, b = trim(text, toks[k].end, sent.end)
+            return (a, _extend_over_quote(doc, a, b)) if b > a else None
+        if not pack.verb_final:
+            break
+    return None
+
+
+def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
+    """Content standing before an object cue ("… कजाख पक्ष का आभार व्यक्त किया"), without a
+    leading venue phrase and without the trailing case marker."""
+    pack, text = doc.pack, doc.text
+    for v in context.venues(text, pack, doc.toks[si], start, end):
+        after = regex.match(r"\s*(?:" + "|".join(map(regex.escape, pack.venue_markers["words"])) + r")\s*,?",
+                            text[v.end : end])
+        if after:
+            start = max(start, v.end + after.end())
+    a, b = trim(text, start, end)
+    while True:
+        toks = tokens(text, a, b)
+        if toks and toks[-1].text in pack.g("object_markers"):
+            a, b = trim(text, a, toks[-1].start)
+            continue
+        break
+    return (a, b) if _words(doc, a, b) >= 2 else None
+
+
+def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    for n, cue in enumerate(doc.cues):
+        if n in used:
+            continue
+        si = doc.sent_at(cue.start)
+        sent = doc.sents[si]
+        toks = doc.toks[si]
+        ci = doc.tok_index(si, cue.start)
+        if cue.impersonal:
+            continue  # "कहा जाता है कि": nobody to attribute it to
+        if cue.cue.author:
+            c = _complement(doc, si, cue)
+            if c:
+                out.append(Raw(c, cue, None, _kind_of(doc, *c), si, _flags(cue)))
+            continue
+        if cue.passive:
+            prev = toks[ci - 1].text if ci else ""
+            if prev in pack.g("locative_markers") or prev in pack.g("agent_postpositions"):
+                m = analyse(pack, text, left_np(pack, text, toks, ci - 2), sent.start)
+                if not m or m.kind in ("relative", "pronoun"):
+                    continue
+                if m.kind == "name":  # "पश्चिम में कहा गया": a place or body speaks, not a person
+                    m.kind = "group"
+                c = _complement(doc, si, cue)
+                if c is None:
+                    a, b = trim(text, cue.end, sent.end)
+                    c = (a, b) if _words(doc, a, b) >= 3 else None
+                if c:
+                    out.append(Raw(c, cue, m, _kind_of(doc, *c), si, _flags(cue)))
+            continue
+        m, mid = vf_agent(doc, si, cue)
+        if m is None or m.kind == "relative":
+            continue
+        c = _complement(doc, si, cue)
+        if c is None and cue.cue.object and mid < cue.start:
+            c = _object(doc, mid, cue.start, si)
+        if c is None:
+            continue
+        out.append(Raw(c, cue, m, _kind_of(doc, *c), si, _flags(cue)))
+    return out
+
+
+def dash_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    """A line of speech followed by "- X ने कहा।" / "- वली का सुझाव दिया।"."""
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    for p, (ps, pe) in enumerate(doc.paras):
+        if p == 0 or text[ps] not in DASHES:
+            continue
+        for n, cue in enumerate(doc.cues):
+            if n in used or not (ps < cue.start < pe):
+                continue
+            si = doc.sent_at(cue.start)
+            toks = doc.toks[si]
+            ci = doc.tok_index(si, cue.start)
+            end = ci - 1
+            if end >= 0 and toks[end].text in pack.g("agent_markers") | pack.g("genitive_markers"):
+                end -= 1
+            np = left_np(pack, text, toks, end)
+            if not np or tokens(text, ps, np[0].start):
+                continue
+            m = analyse(pack, text, np, doc.sents[si].start)
+            if not m or m.kind == "relative":
+                continue
+            a, b = trim(text, *doc.paras[p - 1])
+            if _words(doc, a, b) < 2:
+                continue
+            used.add(n)
+            out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), _flags(cue)))
+            break
+    return out
+
+
+# ---------------------------------------------------------------- quotations (all packs)
+def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
+    """The speaker standing between a quotation's end ``a`` and a cue after it: "” X ने कहा",
+    "," X said". For subject–verb packs with nothing between, the speaker follows the cue."""
+    pack, text = doc.pack, doc.text
+    si = doc.sent_at(cue.start)
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.start)
+    first = doc.tok_index(si, a)
+    if first >= ci:  # "…,” said Smith"
+        if pack.verb_final:
+            return None
+        np = right_np(pack, text, toks, ci + len(tokens(text, cue.start, cue.end)))
+        return analyse(pack, text, np, -1)
+    end = ci - 1
+    if pack.verb_final:
+        if toks[end].text in pack.g("agent_markers") | pack.g("genitive_markers"):
+            end -= 1
+    else:
+        while end >= first and toks[end].text.lower() in pack.g("pre_cue"):
+            end -= 1
+    np = left_np(pack, text, toks, end)
+    if not np or np[0].start != toks[first].start:
+        return None
+    return analyse(pack, text, np, -1)
+
+
+def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    """A quotation with its attribution right after it or right before it."""
+    text = doc.text
+    out: list[Raw] = []
+    cue_starts = [c.start for c in doc.cues]
+    for q in doc.quotes:
+        a, b = trim(text, q.inner_start, q.inner_end)
+        if _words(doc, a, b) < 2:
+            continue  # a title or scare-quoted word ("खबर 24")
+        flags = set() if q.closed else {"unclosed_quote"}
+        # attribution after: ”, X said. / ” X ने कहा।
+        k = bisect.bisect_left(cue_starts, q.end)
+        if k < len(doc.cues) and k not in used:
+            cue = doc.cues[k]
+            gap = text[q.end : cue.start]
+            if len(gap) <= 80 and not regex.search(r"[।!?\n]", gap.replace(".", "", 1)):
+                m = _speaker_between(doc, q.end, cue)
+                if m and m.kind != "relative":
+                    used.add(k)
+                    out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | _flags(cue)))
+                    continue
+        # attribution before: X said: “…” / X ने कहा, “…”
+        k = bisect.bisect_right(cue_starts, q.start) - 1
+        if k >= 0 and k not in used:
+            cue = doc.cues[k]
+            if cue.end <= q.start and regex.fullmatch(r"[\s,:—–-]*", text[cue.end : q.start]):
+                si = doc.sent_at(cue.start)
+                m = subject(doc, si, cue)
+                if m and m.kind != "relative":
+                    used.add(k)
+                    out.append(Raw((a, b), cue, m, "direct", si, flags | _flags(cue)))
+    return out
+
+
+# ---------------------------------------------------------------- subject–verb (English) frames
+def subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
+    """The speaker of a cue: the agent (verb-final) or the subject before the verb, skipping
+    auxiliaries and adverbs ("has also said"), and an appositive ("Smith, the spokesman, said")."""
+    pack, text = doc.pack, doc.text
+    if pack.verb_final:
+        return vf_agent(doc, si, cue)[0]
+    toks = doc.toks[si]
+    j = doc.tok_index(si, cue.start) - 1
+    while j >= 0 and toks[j].text.lower() in pack.g("pre_cue") and not text[toks[j].end : cue.start].count(","):
+        j -= 1
+    if j < 0:
+        return None
+    gap = text[toks[j].end : (toks[j + 1].start if j + 1 < len(toks) else cue.start)]
+    if gap.strip() == ",":
+        # "Kellyanne Conway, Trump's campaign manager, said": look past the appositive
+        k = j
+        while k >= 0 and "," not in text[toks[k].end : toks[k + 1].start if k + 1 < len(toks) else cue.start]:
+            k -= 1
+        head = [t for t in toks[: k + 1]]
+        if k < 0 or k == j:
+            return None
+        appositive = text[toks[k + 1].start : toks[j].end]
+        m = analyse(pack, text, left_np(pack, text, head, k), doc.sents[si].start)
+        if m and m.kind in ("name", "organization"):
+            m.role = m.role or appositive
+            return m
+        return None
+    if gap.strip():
+        return None
+    np = left_np(pack, text, toks, j)
+    return analyse(pack, text, np, doc.sents[si].start)
+
+
+def _skip_after_cue(doc: Doc, si: int, cue: CueMatch) -> tuple[int, str]:
+    """Past an addressee, venue or date right after an English cue: "told Reuters on Tuesday that"."""
+    pack, text = doc.pack, doc.text
+    pos, source = cue.end, ""
+    toks = doc.toks[si]
+    if cue.cue.takes_object:
+        ci = doc.tok_index(si, cue.end)
+        np = right_np(pack, text, toks, ci, limit=6)
+        if np:
+            pos = np[-1].end
+            obj = text[np[0].start : pos]
+            if any(obj.endswith(mm) or obj == mm for mm in pack.venue_markers.get("media", [])):
+                source = f"told {obj}"
+    for _ in range(3):
+        rest = text[pos : doc.sents[si].end]
+        m = context._venue_pattern(pack.code).match(rest.lstrip())
+        d = context._date_pattern(pack.code).match(rest.lstrip())
+        lead = len(rest) - len(rest.lstrip())
+        if m and m.start() == 0:
+            source = source or m.group()
+            pos += lead + m.end()
+        elif d and d.start() == 0:
+            pos += lead + d.end()
+        elif rest.lstrip().startswith(("on ", "in ")) and (d2 := context._date_pattern(pack.code).match(
+                rest.lstrip()[3:])):
+            pos += lead + 3 + d2.end()
+        else:
+            break
+    return pos, source
+
+
+def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    comps = pack.g("complementisers")
+    for n, cue in enumerate(doc.cues):
+        if n in used:
+            continue
+        si = doc.sent_at(cue.start)
+        sent = doc.sents[si]
+        flags = _flags(cue)
+        if cue.cue.participle:
+            toks = doc.toks[si]
+            m = analyse(pack, text, right_np(pack, text, toks, 0), sent.start)
+            if m and m.kind in ("name", "pronoun", "organization"):
+                pos = cue.end
+                nxt = tokens(text, pos, sent.end)[:1]
+                if nxt and nxt[0].text in comps:
+                    pos = nxt[0].end
+                a, b = trim(text, pos, sent.end)
+                if _words(doc, a, b) >= 3:
+                    out.append(Raw((a, _extend_over_quote(doc, a, b)), cue, m, _kind_of(doc, a, b), si, flags))
+            continue
+        m = subject(doc, si, cue)
+        before_cue = text[sent.start : cue.start]
+        if m and m.kind != "relative":
+            pos, source = _skip_after_cue(doc, si, cue)
+            nxt = tokens(text, pos, sent.end)[:1]
+            if nxt and nxt[0].text in comps:
+                pos = nxt[0].end
+            a, b = trim(text, pos, sent.end)
+            if _words(doc, a, b) >= 3:
+                b = _extend_over_quote(doc, a, b)
+                out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags, source))
+                continue
+            # "…, a source said."  The content is what stands before the speaker.
+            cut = before_cue.rfind(",", 0, max(0, m.start - sent.start))
+            if cut > 0:
+                a, b = trim(text, sent.start, sent.start + cut)
+                if _words(doc, a, b) >= 3:
+                    out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags, source))
+            continue
+        # inverted: "…, said Smith, the spokesman."
+        if before_cue.rstrip().endswith(","):
+            toks = doc.toks[si]
+            ci = doc.tok_index(si, cue.end)
+            np = right_np(pack, text, toks, ci)
+            m = analyse(pack, text, np, -1)
+            if m and m.kind not in ("relative", "pronoun"):
+                a, b = trim(text, sent.start, sent.start + before_cue.rstrip().rfind(","))
+                if _words(doc, a, b) >= 3:
+                    out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags))
+    return out
+
+
+def according_frames(doc: Doc) -> list[Raw]:
+    """"According to X, …", "…, according to X." and "X के मुताबिक, …"."""
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    for before, phrases in ((True, pack.according_before), (False, pack.according_after)):
+        pat = phrase_pattern(tuple(phrases), ignore_case=not pack.verb_final)
+        if pat is None:
+            continue
+        for mt in pat.finditer(text):
+            si = doc.sent_at(mt.start())
+            sent, toks = doc.sents[si], doc.toks[si]
+            cue = CueMatch(mt.start(), mt.end(), _ACCORDING)
+            if "मानना" in mt.group() or "माने" in mt.group():
+                cue = CueMatch(mt.start(), mt.end(), _ACCORDING_MENTAL)
+            if before:  # English: the speaker follows the phrase
+                np = right_np(pack, text, toks, doc.tok_index(si, mt.end()))
+                m = analyse(pack, text, np, -1)
+                if not m or not np:
+                    continue
+                lead = text[sent.start : mt.start()].strip(" ,\"“")
+                if not lead or lead.lower() in ("but", "and", "yet"):
+                    rest = text[np[-1].end : sent.end]
+                    cut = rest.find(",")
+                    if cut < 0:
+                        continue
+                    a, b = trim(text, np[-1].end + cut + 1, sent.end)
+                else:
+                    a, b = trim(text, sent.start, mt.start())
+            else:  # Hindi: the speaker precedes the postposition
+                ci = doc.tok_index(si, mt.start())
+                m = analyse(pack, text, left_np(pack, text, toks, ci - 1), sent.start)
+                if not m or m.kind == "relative":
+                    continue
+                a, b = trim(text, mt.end(), sent.end)
+            if _words(doc, a, b) >= 3:
+                out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, _flags(cue)))
+    return out
+
+
+_ACCORDING = Cue(phrase="according to", forms=())
+_ACCORDING_MENTAL = Cue(phrase="का मानना है", forms=(), cls="mental")
+
+
+def all_frames(doc: Doc) -> list[Raw]:
+    """Every frame of the pack over the document, quotations first (they claim their cues)."""
+    used: set[int] = set()
+    raws = quote_frames(doc, used)
+    if doc.pack.dash_attribution:
+        raws += dash_frames(doc, used)
+    raws += according_frames(doc)
+    raws += verb_final_frames(doc, used) if doc.pack.verb_final else svo_frames(doc, used)
+    return raws

@@ -1,0 +1,195 @@
+"""Speaker mentions: the noun phrase next to a cue, split into role and name.
+
+"…के कमांडर कर्नल-जनरल आंद्रेई सेरड्यूकोव ने" gives the mention "कर्नल-जनरल आंद्रेई सेरड्यूकोव",
+the name "आंद्रेई सेरड्यूकोव" and the role "कमांडर"; "रूसी कमांडर ने" is a role mention;
+"उन्होंने" a pronoun; "जिन्होंने" a relative pronoun, which never speaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from claims.lang import Pack
+from claims.pipeline.text import Token
+
+LATIN = regex.compile(r"\p{Latin}")
+
+
+@dataclass
+class Mention:
+    """A speaker mention and what it says about the speaker."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # name | pronoun | role | anonymous | document | organization | group | author | relative
+    name: str = ""  # the name without titles ("आंद्रेई सेरड्यूकोव"), for kind == name/organization
+    name_tokens: list[str] = field(default_factory=list)
+    role: str = ""
+    head: str = ""  # the last word, lower-cased for role look-ups
+    gender: str = ""
+    plural: bool = False
+
+
+def _lower(pack: Pack, w: str) -> str:
+    return w if pack.verb_final else w.lower()
+
+
+def _is_title(pack: Pack, tok: Token, text: str) -> bool:
+    dotted = tok.text + "." if text[tok.end : tok.end + 1] == "." else ""
+    return tok.text in pack.titles or (bool(dotted) and dotted in pack.titles)
+
+
+def _boundary_word(pack: Pack, w: str) -> bool:
+    lw = _lower(pack, w)
+    if pack.verb_final:
+        return (
+            w in pack.g("postpositions")
+            or w in pack.g("conjunctions")
+            or w in pack.g("agent_markers")
+            or w in pack.g("complementisers")
+            or w in pack.g("finite_verbs")
+        )
+    return lw in pack.g("conjunctions") or lw in pack.g("np_breakers") or lw in pack.relative_pronouns
+
+
+def _gap_ok(pack: Pack, text: str, left: Token, right: Token) -> bool:
+    gap = text[left.end : right.start]
+    if not gap or gap.isspace():
+        return True
+    # "Mr. Smith", "U.S. Sen. Jones": a full stop after an abbreviation or a title stays inside
+    if gap.startswith(".") and gap[1:].isspace() and (left.text in pack.abbreviations or _is_title(pack, left, text)):
+        return True
+    return False
+
+
+def left_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 8) -> list[Token]:
+    """The noun phrase whose last token is ``toks[i]``, read leftwards up to a boundary.
+
+    Boundaries: punctuation between tokens (a comma, quote mark, bracket, dash), a postposition,
+    conjunction or clause word of the pack, or ``limit`` tokens. A pronoun stands alone.
+    """
+    if i < 0:
+        return []
+    first = toks[i]
+    if _lower(pack, first.text) in pack.pronouns or first.text in pack.relative_pronouns:
+        return [first]
+    if _boundary_word(pack, first.text) or _lower(pack, first.text) in pack.g("np_stop"):
+        return []
+    out = [first]
+    j = i - 1
+    while j >= 0 and len(out) < limit:
+        t = toks[j]
+        if not _gap_ok(pack, text, t, out[0]) or _boundary_word(pack, t.text):
+            break
+        if _lower(pack, t.text) in pack.pronouns or t.text in pack.relative_pronouns:
+            break
+        out.insert(0, t)
+        if not pack.verb_final and t.text.lower() in pack.determiners:
+            break  # "the", "a", "another" open an English noun phrase
+        j -= 1
+    # "कुछ ही दिनों में …" style words and English sentence adverbs do not start a mention
+    while out and (_lower(pack, out[0].text) in pack.stop and not _is_title(pack, out[0], text)) and len(out) > 1:
+        if not pack.verb_final and out[0].text.lower() in pack.determiners:
+            break
+        out.pop(0)
+    return out
+
+
+def right_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 7) -> list[Token]:
+    """The noun phrase starting at ``toks[i]`` read rightwards ("…, said Mr. Smith, the …")."""
+    out: list[Token] = []
+    j = i
+    while j < len(toks) and len(out) < limit:
+        t = toks[j]
+        if out and not _gap_ok(pack, text, out[-1], t):
+            break
+        if _boundary_word(pack, t.text) and not (not out and t.text.lower() in pack.determiners):
+            break
+        out.append(t)
+        j += 1
+    return out
+
+
+def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Mention | None:
+    """Classify a noun phrase as a speaker mention, or None when it cannot be a speaker."""
+    if not np:
+        return None
+    last = np[-1]
+    head = _lower(pack, last.text)
+    whole = text[np[0].start : np[-1].end]
+    if last.text in pack.relative_pronouns or head in pack.relative_pronouns:
+        return Mention(last.start, last.end, last.text, "relative", head=head)
+    if head in pack.pronouns:
+        info = pack.pronouns[head]
+        if info.get("self"):
+            return None  # "I said" inside a quote: the quote's speaker, handled by quote frames
+        return Mention(
+            last.start, last.end, last.text, "pronoun", head=head,
+            gender=info.get("gender", ""), plural=info.get("number") == "pl",
+        )
+    if last.text in pack.author_words:
+        return Mention(last.start, last.end, last.text, "author", head=head)
+
+    def listed_head(kind_list: frozenset[str]) -> bool:
+        if head in kind_list:
+            return True
+        two = _lower(pack, " ".join(t.text for t in np[-2:]))
+        return len(np) > 1 and two in kind_list
+
+    capital_head = not pack.verb_final and last.text[:1].isupper() and last.start != sentence_start
+    if not capital_head and not any(t.text in pack.organizations for t in np):
+        for kind, lst in (("anonymous", pack.anonymous), ("document", pack.documents), ("role", pack.roles)):
+            if listed_head(lst):
+                gender = "m" if head in pack.male_roles else "f" if head in pack.female_roles else ""
+                return Mention(np[0].start, last.end, whole, kind, head=head, gender=gender,
+                               plural=kind == "anonymous" and head.endswith("s"))
+
+    # names: a run of name-like tokens at the right end, with titles just before them
+    def name_like(t: Token) -> bool:
+        w = t.text
+        if _is_title(pack, t, text):
+            return False
+        if pack.verb_final:
+            return not (w in pack.stop or w in pack.roles or _boundary_word(pack, w)) and not w.isdigit()
+        return w[:1].isupper() and w.lower() not in pack.determiners and w.lower() not in pack.stop
+
+    k = len(np)
+    while k > 0 and name_like(np[k - 1]):
+        k -= 1
+    names = np[k:]
+    t0 = k
+    while t0 > 0 and _is_title(pack, np[t0 - 1], text):
+        t0 -= 1
+    if names:
+        is_org = any(t.text in pack.organizations for t in np)
+        if pack.verb_final:
+            m_start = np[t0].start
+            role_toks = np[:k]
+        else:
+            m_start = np[0].start
+            role_toks = np[:k]
+        role = text[role_toks[0].start : role_toks[-1].end] if role_toks else ""
+        if not pack.verb_final:
+            role = regex.sub(r"^(?i:the|a|an)\s+", "", role)
+        gender = ""
+        for t in np[t0:k]:
+            key = t.text + ("." if text[t.end : t.end + 1] == "." else "")
+            if key in pack.male_titles or t.text in pack.male_titles:
+                gender = "m"
+            elif key in pack.female_titles or t.text in pack.female_titles:
+                gender = "f"
+        name = text[names[0].start : names[-1].end]
+        if is_org and not pack.verb_final:
+            name = regex.sub(r"^(?i:the)\s+", "", whole)
+        return Mention(
+            m_start, last.end, text[m_start : last.end], "organization" if is_org else "name",
+            name=name, name_tokens=[t.text for t in names], role=role, head=head, gender=gender,
+        )
+    if any(t.text in pack.organizations for t in np):
+        return Mention(np[0].start, last.end, whole, "organization", name=whole, head=head)
+    if pack.verb_final:
+        return Mention(np[0].start, last.end, whole, "group", name=whole, head=head)
+    return None

@@ -1,0 +1,173 @@
+"""Segmentation: paragraphs, sentences, word tokens and quotation spans, all as offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from claims.lang import Pack
+
+WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’.][\p{L}\p{M}\p{N}]+)*")
+LETTER = regex.compile(r"[\p{L}\p{M}]")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation: marks at ``start`` and ``end - 1``; inner text ``[inner_start, inner_end)``."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of non-empty lines, whitespace-trimmed."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        s, e = pos, pos + len(line)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+        pos += len(line) + 1
+    return spans
+
+
+def _ends_sentence(text: str, i: int, pack: Pack) -> bool:
+    """Whether the terminator at ``text[i]`` ends a sentence."""
+    ch = text[i]
+    if ch != ".":
+        return True
+    prev = text[i - 1] if i else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if prev.isdigit() and nxt.isdigit():
+        return False  # 3.5
+    if nxt == ".":
+        return False  # ellipsis: the last dot decides
+    before = text[max(0, i - 12) : i].split()
+    last = before[-1].lstrip("(\"“'‘") if before else ""
+    if last in pack.abbreviations or last + "." in pack.titles:
+        return False
+    if len(last) == 1 and last.isalpha() and last.isupper():
+        return False  # initials: J. K. Rowling
+    if nxt and not nxt.isspace() and not pack.verb_final and nxt not in "\"”’)":
+        return False  # "U.S.-led", "example.com"; verb-final packs allow "कहा.उन्होंने"
+    return True
+
+
+def sentences(text: str, pack: Pack) -> list[Sentence]:
+    """Split ``text`` into sentences, never across a paragraph break.
+
+    A sentence ends at one of the pack's terminators (closing quote marks and brackets right
+    after it stay in the sentence). "." does not end a sentence inside a number, after an
+    abbreviation or a single capital initial.
+    """
+    out: list[Sentence] = []
+    ends = set(pack.sentence_end)
+    closers = {p[1] for p in pack.quote_pairs} | {")", "]", "’", "'"}
+    for p_index, (ps, pe) in enumerate(paragraphs(text)):
+        start = ps
+        i = ps
+        while i < pe:
+            if text[i] in ends and _ends_sentence(text, i, pack):
+                j = i + 1
+                while j < pe and (text[j] in ends or text[j] in closers):
+                    j += 1
+                s = start
+                while s < j and text[s].isspace():
+                    s += 1
+                if j > s and LETTER.search(text, s, j):
+                    out.append(Sentence(len(out), s, j, p_index))
+                    start = j
+                elif j > s and out and out[-1].paragraph == p_index:
+                    # stray punctuation joins the sentence before it
+                    last = out[-1]
+                    out[-1] = Sentence(last.index, last.start, j, p_index)
+                    start = j
+                i = j
+                continue
+            i += 1
+        s = start
+        while s < pe and text[s].isspace():
+            s += 1
+        if pe > s:
+            if LETTER.search(text, s, pe) or not (out and out[-1].paragraph == p_index):
+                out.append(Sentence(len(out), s, pe, p_index))
+            else:
+                last = out[-1]
+                out[-1] = Sentence(last.index, last.start, pe, p_index)
+    return out
+
+
+def tokens(text: str, start: int, end: int) -> list[Token]:
+    """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes)."""
+    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text, start, end)]
+
+
+def _is_open_ok(text: str, i: int) -> bool:
+    prev = text[i - 1] if i else " "
+    return not LETTER.match(prev)
+
+
+def _is_close_ok(text: str, i: int) -> bool:
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return not LETTER.match(nxt)
+
+
+def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) -> list[Quote]:
+    """Quotation spans, with the convention that a quote left open at the end of a paragraph
+    continues when the next paragraph opens with a quote mark; otherwise it ends with the
+    paragraph and is marked ``closed=False``.
+
+    Straight double quotes pair up in order; a straight or curly single quote counts only where
+    it cannot be an apostrophe.
+    """
+    paras = list(paragraphs(text) if paras is None else paras)
+    opens = {o: c for o, c in pack.quote_pairs}
+    closes = {c for _, c in pack.quote_pairs}
+    out: list[Quote] = []
+    cur_open: int | None = None
+    cur_close = ""
+    for n, (ps, pe) in enumerate(paras):
+        i = ps
+        while i < pe:
+            ch = text[i]
+            if cur_open is None:
+                if ch in opens and (ch not in "'’‘" or _is_open_ok(text, i)):
+                    cur_open, cur_close = i, opens[ch]
+            elif ch == cur_close and (ch not in "'’" or _is_close_ok(text, i)):
+                out.append(Quote(cur_open, i + 1, cur_open + 1, i, True))
+                cur_open = None
+            elif ch in closes and ch != cur_close and ch in "”»" and cur_close in "”»":
+                out.append(Quote(cur_open, i + 1, cur_open + 1, i, True))
+                cur_open = None
+            i += 1
+        if cur_open is not None:
+            nxt = paras[n + 1] if n + 1 < len(paras) else None
+            if nxt and text[nxt[0]] in opens and opens[text[nxt[0]]] == cur_close:
+                # the next paragraph's opening mark continues this quote: skip past it
+                paras[n + 1] = (nxt[0] + 1, nxt[1])
+                continue
+            out.append(Quote(cur_open, pe, cur_open + 1, pe, False))
+            cur_open = None
+    return [q for q in out if q.inner_end > q.inner_start]
