@@ -1,0 +1,113 @@
+"""The ``claims`` command: a thin layer over the library's functions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+from tqdm import tqdm
+
+from claims import extract_article
+from claims.evaluation import Score, read_gold, score_article
+from claims.formats import RowWriter
+from claims.inputs import InputError, iter_articles
+from claims.lang import available
+from claims.model import CLAIM_FIELDS
+
+
+def _out(path: str | None):
+    return open(path, "w", encoding="utf-8", newline="") if path and path != "-" else nullcontext(sys.stdout)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    failed = 0
+    articles = claims_n = 0
+    with _out(args.output) as fh:
+        writer = RowWriter(fh, args.format, CLAIM_FIELDS)
+        items = tqdm(iter_articles(args.paths), desc="articles", unit=" art", file=sys.stderr,
+                     disable=None if args.progress else True)
+        for item in items:
+            if isinstance(item, InputError):
+                failed += 1
+                tqdm.write(f"skipped {item}", file=sys.stderr)
+                continue
+            try:
+                ex = extract_article(item.text, lang=args.lang, article_id=item.article_id)
+            except Exception as e:  # one bad article never stops the batch
+                failed += 1
+                tqdm.write(f"skipped {item.origin}: extraction failed: {e!r}", file=sys.stderr)
+                continue
+            articles += 1
+            claims_n += writer.write_all(c.to_dict() for c in ex.claims)
+    print(f"{articles} articles, {claims_n} claims, {failed} skipped", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    total = Score()
+    per_article = []
+    for gold in read_gold(Path(args.gold)):
+        pred = extract_article(gold.text, lang=args.lang or gold.lang or None, article_id=gold.article_id).claims
+        s = score_article(gold, pred)
+        total.add(s)
+        per_article.append((gold.article_id, s.as_dict()))
+    result = total.as_dict()
+    if args.json:
+        print(json.dumps({"total": result, "articles": dict(per_article) if args.verbose else {}},
+                         ensure_ascii=False, indent=2))
+    else:
+        if args.verbose:
+            for aid, d in per_article:
+                print(f"{aid}: P={d['precision']} R={d['recall']} F1={d['f1']} speaker={d['speaker_accuracy']}")
+        print(f"articles           {len(per_article)}")
+        for k in ("gold", "predicted", "matched", "precision", "recall", "f1", "speaker_accuracy",
+                  "end_to_end_f1", "trap_hits"):
+            print(f"{k:<18} {result[k]}")
+        for hit in total.trap_hits:
+            print(f"trap: {hit}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="claims", description="Who said what, where: claim attribution for news.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("extract", help="extract claims from articles")
+    e.add_argument("paths", nargs="+", help=".txt file, folder, '-' for stdin, or .csv/.jsonl with id,text")
+    e.add_argument("--lang", default="auto", choices=["auto", *available()])
+    e.add_argument("--format", default="jsonl", choices=["jsonl", "csv"])
+    e.add_argument("-o", "--output", help="output file (default: stdout)")
+    e.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    e.set_defaults(func=cmd_extract)
+
+    v = sub.add_parser("evaluate", help="score extraction against gold annotation")
+    v.add_argument("gold", help="a seed .gold.json file or folder, or a brat folder (text/, attributions/)")
+    v.add_argument("--lang", default=None, choices=[*available()])
+    v.add_argument("--json", action="store_true", help="print the scores as JSON")
+    v.add_argument("-v", "--verbose", action="store_true", help="scores per article")
+    v.set_defaults(func=cmd_evaluate)
+
+    try:
+        from claims.store.cli import register
+    except ImportError:  # the store layer is optional for extraction-only installs
+        register = None
+    if register is not None:
+        register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
