@@ -383,11 +383,11 @@ def subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
     gap = text[toks[j].end : (toks[j + 1].start if j + 1 < len(toks) else cue.start)]
     if gap.strip() == ",":
         # "Kellyanne Conway, Trump's campaign manager, said": look past the appositive
-        k = j
-        while k >= 0 and "," not in text[toks[k].end : toks[k + 1].start if k + 1 < len(toks) else cue.start]:
+        k = j - 1
+        while k >= 0 and "," not in text[toks[k].end : toks[k + 1].start]:
             k -= 1
-        head = [t for t in toks[: k + 1]]
-        if k < 0 or k == j:
+        head = toks[: k + 1]
+        if k < 0:
             return None
         appositive = text[toks[k + 1].start : toks[j].end]
         m = analyse(pack, text, left_np(pack, text, head, k), doc.sents[si].start)

@@ -60,7 +60,9 @@ def _gap_ok(pack: Pack, text: str, left: Token, right: Token) -> bool:
     if not gap or gap.isspace():
         return True
     # "Mr. Smith", "U.S. Sen. Jones": a full stop after an abbreviation or a title stays inside
-    if gap.startswith(".") and gap[1:].isspace() and (left.text in pack.abbreviations or _is_title(pack, left, text)):
+    if gap.startswith(".") and gap[1:].isspace() and (
+        left.text in pack.abbreviations or _is_title(pack, left, text) or regex.fullmatch(r"(?:\p{Lu}\.)+\p{Lu}", left.text)
+    ):
         return True
     return False
 
@@ -98,6 +100,11 @@ def left_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 8) ->
     return out
 
 
+def _is_date_word(pack: Pack, w: str) -> bool:
+    d = pack.dates
+    return w in d.get("weekdays", ()) or w in d.get("months", ()) or w.lower() in d.get("relative", ())
+
+
 def right_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 7) -> list[Token]:
     """The noun phrase starting at ``toks[i]`` read rightwards ("…, said Mr. Smith, the …")."""
     out: list[Token] = []
@@ -106,7 +113,10 @@ def right_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 7) -
         t = toks[j]
         if out and not _gap_ok(pack, text, out[-1], t):
             break
-        if _boundary_word(pack, t.text) and not (not out and t.text.lower() in pack.determiners):
+        lw = _lower(pack, t.text)
+        if not (not out and lw in pack.determiners) and (
+            _boundary_word(pack, t.text) or lw in pack.g("np_stop") or _is_date_word(pack, t.text)
+        ):
             break
         out.append(t)
         j += 1
@@ -141,6 +151,9 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
 
     capital_head = not pack.verb_final and last.text[:1].isupper() and last.start != sentence_start
     if not capital_head and not any(t.text in pack.organizations for t in np):
+        if not pack.verb_final and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
+            # "top black lawmakers said": a group of role-holders, not one person
+            return Mention(np[0].start, last.end, whole, "group", name=whole, head=head, plural=True)
         for kind, lst in (("anonymous", pack.anonymous), ("document", pack.documents), ("role", pack.roles)):
             if listed_head(lst):
                 gender = "m" if head in pack.male_roles else "f" if head in pack.female_roles else ""

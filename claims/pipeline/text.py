@@ -70,6 +70,9 @@ def _ends_sentence(text: str, i: int, pack: Pack) -> bool:
         return False
     if len(last) == 1 and last.isalpha() and last.isupper():
         return False  # initials: J. K. Rowling
+    after = text[i + 1 : i + 4].lstrip()
+    if not pack.verb_final and after[:1].islower():
+        return False  # "The S.E.C. said": a sentence does not start in lower case
     if nxt and not nxt.isspace() and not pack.verb_final and nxt not in "\"”’)":
         return False  # "U.S.-led", "example.com"; verb-final packs allow "कहा.उन्होंने"
     return True
