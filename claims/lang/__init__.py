@@ -139,7 +139,7 @@ def load(code: str) -> Pack:
         anonymous=lower(raw.get("anonymous", {}).get("words", [])),
         anonymous_markers=tuple(raw.get("anonymous", {}).get("markers", [])),
         documents=lower(raw.get("documents", {}).get("words", [])),
-        organizations=frozenset(raw.get("organizations", {}).get("words", [])),
+        organizations=lower(raw.get("organizations", {}).get("words", [])),
         cues=cues,
         according_before=tuple(raw.get("according_to", {}).get("before_speaker", [])),
         according_after=tuple(raw.get("according_to", {}).get("after_speaker", [])),

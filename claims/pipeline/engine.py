@@ -8,7 +8,7 @@ from claims.lang import Pack, detect, load
 from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
-from claims.pipeline.frames import Doc, Raw, all_frames, vf_agent
+from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions
 from claims.pipeline.mentions import analyse, left_np
 
 _BASE_CONFIDENCE = {"name": 0.9, "organization": 0.9, "role": 0.8, "pronoun": 0.75, "document": 0.85,
@@ -44,11 +44,6 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def _setting_agent(doc: Doc, si: int, venue_start: int) -> Entity | None:
-    """The speaker a setting sentence is about: "उन्होंने … ब्रीफिंग के दौरान अपने बयान दिए"."""
-    return None
-
-
 def extract_article(text: str, *, lang: str | None = None, article_id: str | None = None) -> Extraction:
     """Extract claims and speaker entities from one article. See :func:`claims.extract`."""
     if not isinstance(text, str):
@@ -64,6 +59,9 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
     for r in raws:
         by_sentence.setdefault(doc.sent_at(r.cue_range[0]), []).append(r)
 
+    for si in range(len(doc.sents)):
+        for m in name_mentions(doc, si):
+            registry.known(m)
     entity_of: dict[int, Entity | None] = {}
     date_of: dict[int, str] = {}
     last_date = ""
@@ -107,6 +105,10 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
     claims: list[Claim] = []
     for r in raws:
         e = entity_of.get(id(r))
+        if e is None and r.mention is not None and r.mention.kind == "pronoun" and any(
+            o is not r and o.content[0] <= r.content[0] and r.content[1] <= o.content[1] for o in raws
+        ):
+            continue  # "Kerry said they had agreed …": a nested report with no one to attribute it to
         if e and not r.source and e.sources:
             si = doc.sent_at(r.cue_range[0])
             r.source = min(e.sources, key=lambda s: (abs(s[0] - si), s[0] > si))[1]
@@ -186,4 +188,4 @@ def _to_claim(text: str, aid: str, pack: Pack, r: Raw, e: Entity | None, reg: Re
     )
 
 
-__all__ = ["extract_article", "article_id_for", "vf_agent"]
+__all__ = ["extract_article", "article_id_for"]

@@ -95,6 +95,14 @@ class Registry:
                       (a.lower() for a in e.aliases)), None)
         return self._touch(found or self._new(m.text, _TYPE_OF_KIND[m.kind], plural=m.plural))
 
+    def known(self, m: Mention) -> None:
+        """Note a name the article uses without it speaking (it is no antecedent for pronouns)."""
+        clock = self._clock
+        e = self._name(m)
+        if e.last_seen < 0:
+            e.last_seen = -1
+        self._clock = clock
+
     def _name(self, m: Mention) -> Entity:
         keys = name_key(m.name_tokens or m.name.split(), self._fixes)
         type_ = _TYPE_OF_KIND[m.kind]
@@ -124,7 +132,7 @@ class Registry:
 
     def _pronoun(self, m: Mention) -> Entity | None:
         for e in self.recent():
-            if e.type in ("author", "document"):
+            if e.type in ("author", "document") or e.last_seen < 0:
                 continue
             if m.gender and e.gender and m.gender != e.gender:
                 continue

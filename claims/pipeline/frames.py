@@ -99,7 +99,7 @@ def _kind_of(doc: Doc, a: int, b: int) -> str:
 def _extend_over_quote(doc: Doc, a: int, b: int) -> int:
     """A content that opens a quotation runs to the quotation's end, across sentences."""
     for q in doc.quotes:
-        if a <= q.start < b and q.end > b:
+        if (a <= q.start < b or q.inner_start <= a < q.inner_end) and q.inner_end > b:
             return q.inner_end
     return b
 
@@ -143,6 +143,39 @@ def _ergative_pronoun(pack: Pack, w: str) -> bool:
     return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers")) and (
         w in pack.pronouns or w in pack.relative_pronouns or w in pack.author_words
     )
+
+
+def name_mentions(doc: Doc, si: int) -> list[Mention]:
+    """Person names in a sentence whether or not they speak, so that a later surname resolves to
+    the fullest form: agents ("X ने") in verb-final packs, runs of capitalised words elsewhere."""
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    out = []
+    if pack.verb_final:
+        for j, t in enumerate(toks):
+            if t.text in pack.g("agent_markers"):
+                m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+                if m and m.kind == "name":
+                    _role_segments(doc, si, m)
+                    out.append(m)
+        return out
+    j = 0
+    while j < len(toks):
+        k = j
+        while k < len(toks) and (toks[k].text[:1].isupper() or _title(pack, toks[k], text)) and (
+            k == j or not text[toks[k - 1].end : toks[k].start].strip(" .")
+        ):
+            k += 1
+        if k - j >= 2:
+            m = analyse(pack, text, toks[j:k], doc.sents[si].start)
+            if m and m.kind == "name" and len(m.name_tokens) >= 2:
+                out.append(m)
+        j = max(k, j + 1)
+    return out
+
+
+def _title(pack: Pack, tok: Token, text: str) -> bool:
+    return tok.text in pack.titles or tok.text + "." in pack.titles
 
 
 def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
@@ -318,8 +351,7 @@ def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
     if first >= ci:  # "…,” said Smith"
         if pack.verb_final:
             return None
-        np = right_np(pack, text, toks, ci + len(tokens(text, cue.start, cue.end)))
-        return analyse(pack, text, np, -1)
+        return inverted_speaker(doc, si, cue)
     end = ci - 1
     if pack.verb_final:
         if toks[end].text in pack.g("agent_markers") | pack.g("genitive_markers"):
@@ -394,11 +426,31 @@ def subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
         if m and m.kind in ("name", "organization"):
             m.role = m.role or appositive
             return m
+        if m and m.kind in ("anonymous", "role", "group"):
+            if any(mk in appositive for mk in pack.anonymous_markers):
+                m.kind = "anonymous"
+            return m
         return None
     if gap.strip():
         return None
     np = left_np(pack, text, toks, j)
     return analyse(pack, text, np, doc.sents[si].start)
+
+
+def inverted_speaker(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
+    """The speaker after an inverted cue, with an appositive role: "said Mark Zandi, the chief
+    economist at Moody's"."""
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    np = right_np(pack, text, toks, doc.tok_index(si, cue.end))
+    m = analyse(pack, text, np, -1)
+    if m and np:
+        rest = text[np[-1].end : doc.sents[si].end]
+        app = regex.match(r",\s+((?:the|a|an)\s+[^,;]+)", rest)
+        if app:
+            a, b = trim(text, np[-1].end + app.start(1), np[-1].end + app.end(1))
+            m.role = m.role or text[a:b]
+    return m
 
 
 def _skip_after_cue(doc: Doc, si: int, cue: CueMatch) -> tuple[int, str]:
@@ -454,6 +506,9 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
                 if _words(doc, a, b) >= 3:
                     out.append(Raw((a, _extend_over_quote(doc, a, b)), cue, m, _kind_of(doc, a, b), si, flags))
             continue
+        if regex.match(r"\s+(?:" + "|".join(pack.g("not_after_cue")) + r")\b", text[cue.end : cue.end + 8]) \
+                and pack.g("not_after_cue"):
+            continue  # "is said to have", "said to be": hearsay without a speaker
         m = subject(doc, si, cue)
         before_cue = text[sent.start : cue.start]
         if m and m.kind != "relative":
@@ -475,10 +530,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
             continue
         # inverted: "…, said Smith, the spokesman."
         if before_cue.rstrip().endswith(","):
-            toks = doc.toks[si]
-            ci = doc.tok_index(si, cue.end)
-            np = right_np(pack, text, toks, ci)
-            m = analyse(pack, text, np, -1)
+            m = inverted_speaker(doc, si, cue)
             if m and m.kind not in ("relative", "pronoun"):
                 a, b = trim(text, sent.start, sent.start + before_cue.rstrip().rfind(","))
                 if _words(doc, a, b) >= 3:

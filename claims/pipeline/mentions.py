@@ -150,7 +150,7 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         return len(np) > 1 and two in kind_list
 
     capital_head = not pack.verb_final and last.text[:1].isupper() and last.start != sentence_start
-    if not capital_head and not any(t.text in pack.organizations for t in np):
+    if not capital_head and not any(_lower(pack, t.text) in pack.organizations for t in np):
         if not pack.verb_final and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
             # "top black lawmakers said": a group of role-holders, not one person
             return Mention(np[0].start, last.end, whole, "group", name=whole, head=head, plural=True)
@@ -177,13 +177,15 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     while t0 > 0 and _is_title(pack, np[t0 - 1], text):
         t0 -= 1
     if names:
-        is_org = any(t.text in pack.organizations for t in np)
+        is_org = any(_lower(pack, t.text) in pack.organizations for t in np)
         if pack.verb_final:
             m_start = np[t0].start
             role_toks = np[:k]
         else:
             m_start = np[0].start
             role_toks = np[:k]
+        while role_toks and role_toks[0].text in pack.abbreviations:
+            role_toks = role_toks[1:]  # "Mr.", "Ms.": honorifics, not roles
         role = text[role_toks[0].start : role_toks[-1].end] if role_toks else ""
         if not pack.verb_final:
             role = regex.sub(r"^(?i:the|a|an)\s+", "", role)
@@ -201,7 +203,7 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
             m_start, last.end, text[m_start : last.end], "organization" if is_org else "name",
             name=name, name_tokens=[t.text for t in names], role=role, head=head, gender=gender,
         )
-    if any(t.text in pack.organizations for t in np):
+    if any(_lower(pack, t.text) in pack.organizations for t in np):
         return Mention(np[0].start, last.end, whole, "organization", name=whole, head=head)
     if pack.verb_final:
         return Mention(np[0].start, last.end, whole, "group", name=whole, head=head)

@@ -1,0 +1,127 @@
+"""English constructions and traps, one example each."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import extract, extract_article
+
+
+def one(text: str):
+    claims = extract(text, lang="en")
+    assert len(claims) == 1, [(c.speaker, c.cue, c.content) for c in claims]
+    return claims[0]
+
+
+@pytest.mark.parametrize("that", ["that ", ""])
+def test_said_that(that):
+    c = one(f"Senator Elizabeth Warren said {that}the bill would lower drug prices.")
+    assert c.speaker == "Elizabeth Warren"
+    assert c.content == "the bill would lower drug prices"
+    assert c.kind == "indirect"
+
+
+def test_quote_then_speaker_said():
+    c = one("“We will not back down,” Warren said.")
+    assert (c.speaker, c.kind, c.content) == ("Warren", "direct", "We will not back down")
+
+
+def test_quote_then_said_speaker_with_role():
+    c = one("“The numbers do not add up,” said Mark Zandi, the chief economist at Moody’s.")
+    assert c.speaker == "Mark Zandi"
+    assert "chief economist" in c.speaker_role
+
+
+def test_according_to_front_and_back():
+    a = one("According to the Census Bureau, median income rose 5 percent last year.")
+    assert a.speaker == "Census Bureau"
+    assert a.content == "median income rose 5 percent last year"
+    b = one("Median income rose 5 percent last year, according to the Census Bureau.")
+    assert b.content == "Median income rose 5 percent last year"
+
+
+def test_told_outlet_is_source():
+    c = one("Sanders told Reuters that the campaign would continue.")
+    assert c.speaker == "Sanders"
+    assert c.source == "told Reuters"
+    assert c.content == "the campaign would continue"
+
+
+def test_added_colon_quote():
+    c = one("Johnson added: “This is only the beginning of the fight.”")
+    assert (c.speaker, c.kind) == ("Johnson", "direct")
+    assert c.content == "This is only the beginning of the fight"
+
+
+def test_quote_runs_over_paragraphs():
+    text = ("Mayor Lisa Chen said: “We have rebuilt the bridge.\n\n"
+            "“And we will rebuild the school,” she said.")
+    claims = extract(text, lang="en")
+    assert claims[0].speaker == "Lisa Chen"
+    assert "rebuild the school" in claims[0].content
+    assert claims[0].content.startswith("We have rebuilt the bridge.")
+
+
+def test_unnamed_officials_on_condition_of_anonymity():
+    c = one("Two officials, who spoke on condition of anonymity, said the talks had stalled.")
+    assert c.speaker_type == "anonymous"
+    assert c.content == "the talks had stalled"
+
+
+def test_document_speaker():
+    c = one("The report said unemployment had fallen to 4 percent.")
+    assert c.speaker_type == "document"
+
+
+def test_in_a_statement_is_source():
+    c = one("The ministry said in a statement that the border would stay closed.")
+    assert c.source == "in a statement"
+    assert c.speaker_type == "organization"
+
+
+def test_pronouns_resolve_by_gender():
+    text = ("Mr. John Kerry met Ms. Angela Merkel on Monday. Merkel said the talks went well. "
+            "Kerry said they had agreed on a plan. He said the plan would be published. "
+            "She said Germany would pay its share.")
+    claims = extract(text, lang="en")
+    assert [c.speaker for c in claims] == ["Angela Merkel", "John Kerry", "John Kerry", "Angela Merkel"]
+
+
+def test_role_noun_resolves():
+    text = ("Foreign Minister Sergei Lavrov said the sanctions were illegal. "
+            "The minister said Russia would respond.")
+    claims = extract(text, lang="en")
+    assert [c.speaker for c in claims] == ["Sergei Lavrov", "Sergei Lavrov"]
+
+
+def test_mental_state_and_request_are_flagged_with_lower_confidence():
+    said, believes, urged = extract(
+        "Smith said the vote was fair. Jones believes the vote was rigged. "
+        "Brown urged voters to stay calm and wait for results.", lang="en")
+    assert "mental_state" in believes.flags and believes.confidence < said.confidence
+    assert "request" in urged.flags and urged.confidence < said.confidence
+
+
+def test_unbalanced_quote_still_yields_other_claims():
+    text = ("“This is where it starts, Warren said.\n"
+            "Sanders said the plan was too timid.")
+    claims = extract(text, lang="en")
+    assert any(c.speaker == "Sanders" and c.content == "the plan was too timid" for c in claims)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is said that the castle is haunted.",
+        "The film “Gone With the Wind” played all week.",
+        "Sales said to have risen were in fact flat.",
+    ],
+)
+def test_traps_give_no_claim(text):
+    assert extract(text, lang="en") == []
+
+
+def test_speakers_list_aliases():
+    ex = extract_article("Hillary Clinton said she would win. Clinton said the polls were wrong.", lang="en")
+    assert len(ex.speakers) == 1
+    assert ex.speakers[0].aliases == ["Hillary Clinton", "Clinton"]
