@@ -554,9 +554,11 @@ def according_frames(doc: Doc) -> list[Raw]:
                 cue = CueMatch(mt.start(), mt.end(), _ACCORDING_MENTAL)
             if before:  # English: the speaker follows the phrase
                 np = right_np(pack, text, toks, doc.tok_index(si, mt.end()))
-                m = analyse(pack, text, np, -1)
-                if not m or not np:
+                if not np:
                     continue
+                # after "according to" any noun phrase is a source: "the city's own figures"
+                m = analyse(pack, text, np, -1) or Mention(
+                    np[0].start, np[-1].end, text[np[0].start : np[-1].end], "role", head=np[-1].text.lower())
                 lead = text[sent.start : mt.start()].strip(" ,\"“")
                 if not lead or lead.lower() in ("but", "and", "yet"):
                     rest = text[np[-1].end : sent.end]
