@@ -69,7 +69,12 @@ class Pack:
 
     def g(self, key: str) -> frozenset[str]:
         """A word list from the pack's ``[grammar]`` table (empty when the pack has none)."""
-        return frozenset(self.grammar.get(key, ()))
+        return _grammar_set(self.code, key)
+
+
+@cache
+def _grammar_set(code: str, key: str) -> frozenset[str]:
+    return frozenset(load(code).grammar.get(key, ()))
 
 
 def available() -> list[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-import regex
+import re
 
 from claims.lang import Pack
 from claims.pipeline.cues import _alt, _B, _E
@@ -21,7 +22,7 @@ class Marker:
 
 
 @cache
-def _date_pattern(code: str) -> regex.Pattern:
+def _date_pattern(code: str) -> re.Pattern:
     from claims.lang import load
 
     d = load(code).dates
@@ -35,7 +36,7 @@ def _date_pattern(code: str) -> regex.Pattern:
     if d.get("relative"):
         parts.append(f"(?:{_alt(d['relative'])})")
     same = f"(?P<same>{_alt(d['same_day'])})" if d.get("same_day") else "(?!x)x"
-    return regex.compile(_B + f"(?:{same}|" + "|".join(parts) + ")" + _E)
+    return re.compile(_B + f"(?:{same}|" + "|".join(parts) + ")" + _E)
 
 
 def dates(text: str, pack: Pack, start: int, end: int) -> list[Marker]:
@@ -47,18 +48,18 @@ def dates(text: str, pack: Pack, start: int, end: int) -> list[Marker]:
 
 
 @cache
-def _venue_pattern(code: str) -> regex.Pattern:
+def _venue_pattern(code: str) -> re.Pattern:
     from claims.lang import load
 
     pack = load(code)
     venues = _alt(list(pack.venues))
     vm = pack.venue_markers
     if pack.verb_final:
-        return regex.compile(_B + f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})")
+        return re.compile(_B + f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})")
     before = _alt(vm.get("before", []))
     platforms = _alt(vm.get("platforms", []) + vm.get("media", []))
     media = _alt(vm.get("media", []))
-    return regex.compile(
+    return re.compile(
         rf"(?P<phrase>{_B}(?:{before})\s+(?:(?:a|an|the|his|her|their|its|this|that|Tuesday's|an?\s+\w+)\s+)?"
         rf"(?:[\w'-]+\s+){{0,2}}?(?P<venue>{venues})(?:\s+(?:with|on|to|at)\s+(?:{platforms}"
         rf"|(?:the\s+)?[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,3}}))?{_E}"
@@ -67,13 +68,14 @@ def _venue_pattern(code: str) -> regex.Pattern:
     )
 
 
-def venues(text: str, pack: Pack, toks: list[Token], start: int, end: int) -> list[Marker]:
+def venues(text: str, pack: Pack, toks: Callable[[int], list[Token]], start: int, end: int) -> list[Marker]:
     """Venue phrases in ``text[start:end]``.
 
     Verb-final packs: the venue noun, which a venue postposition follows, extended leftwards over
     its modifiers up to a comma, the agent marker or an agent pronoun
     ("… ने [स्थानीय राज्य टीवी चैनल "खबर 24" के साथ एक साक्षात्कार] में").
     Other packs: a prepositional phrase ("in an interview with CNN", "told Reuters", "on Twitter").
+    ``toks(pos)`` gives the word tokens of the sentence holding ``pos`` (asked only on a match).
     """
     pat = _venue_pattern(pack.code)
     out = []
@@ -82,11 +84,12 @@ def venues(text: str, pack: Pack, toks: list[Token], start: int, end: int) -> li
             out.append(Marker(m.start(), m.end(), m.group()))
             continue
         vs, ve = m.start("venue"), m.end("venue")
-        idx = next((i for i, t in enumerate(toks) if t.start >= vs), len(toks))
+        sent_toks = toks(vs)
+        idx = next((i for i, t in enumerate(sent_toks) if t.start >= vs), len(sent_toks))
         left = vs
         stops = pack.g("agent_markers") | pack.g("complementisers")
         for j in range(idx - 1, max(-1, idx - 25), -1):
-            t = toks[j]
+            t = sent_toks[j]
             gap = text[t.end : left]
             if "," in gap or ";" in gap or t.text in stops or t.text in pack.pronouns:
                 break

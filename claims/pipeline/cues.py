@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import regex
+import re
 
 from claims.lang import Cue, Pack
+from claims.pipeline.text import WORD_CHAR
 
-_B = r"(?<![\p{L}\p{M}\p{N}])"  # word start: "कहा" must not match inside "कहानी"
-_E = r"(?![\p{L}\p{M}\p{N}])"  # word end: nor "कहां" (the anusvara is a mark)
+_B = rf"(?<!{WORD_CHAR})"  # word start: "कहा" must not match inside "कहानी"
+_E = rf"(?!{WORD_CHAR})"  # word end: nor "कहां" (the anusvara is a mark)
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class CueMatch:
 
 
 def _alt(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 @cache
-def _compiled(code: str) -> tuple[regex.Pattern, dict[str, Cue]]:
+def _compiled(code: str) -> tuple[re.Pattern, dict[str, Cue]]:
     from claims.lang import load
 
     pack = load(code)
@@ -47,7 +48,7 @@ def _compiled(code: str) -> tuple[regex.Pattern, dict[str, Cue]]:
         tail += rf"(?:\s+(?P<imp>{_alt(pack.g('impersonal_auxiliaries'))}))?"
     if pack.g("tense_auxiliaries"):
         tail += rf"(?:\s+(?:{_alt(pack.g('tense_auxiliaries'))}){_E})*"
-    return regex.compile(_B + core + _E + tail + _E), by_form
+    return re.compile(_B + core + _E + tail + _E), by_form
 
 
 def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> list[CueMatch]:
@@ -59,7 +60,7 @@ def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> 
     pattern, by_form = _compiled(pack.code)
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
-        form = regex.sub(r"\s+", " ", m.group("core"))
+        form = " ".join(m.group("core").split())
         cue = by_form.get(form)
         if cue is None:
             continue
@@ -69,9 +70,9 @@ def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> 
 
 
 @cache
-def phrase_pattern(phrases: tuple[str, ...], ignore_case: bool = False) -> regex.Pattern | None:
+def phrase_pattern(phrases: tuple[str, ...], ignore_case: bool = False) -> re.Pattern | None:
     """A word-bounded pattern for a list of phrases (None for an empty list)."""
     if not phrases:
         return None
-    flags = regex.IGNORECASE if ignore_case else 0
-    return regex.compile(_B + f"(?:{_alt(phrases)})" + _E, flags)
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(_B + f"(?:{_alt(phrases)})" + _E, flags)

@@ -59,23 +59,27 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
     for r in raws:
         by_sentence.setdefault(doc.sent_at(r.cue_range[0]), []).append(r)
 
-    for si in range(len(doc.sents)):
-        for m in name_mentions(doc, si):
-            registry.known(m)
+    for m in name_mentions(doc):
+        registry.known(m)
     entity_of: dict[int, Entity | None] = {}
     date_of: dict[int, str] = {}
     last_date = ""
-    for si, sent in enumerate(doc.sents):
+    dates_in: dict[int, list[context.Marker]] = {}
+    for d in context.dates(text, pack, 0, len(text)):
+        if not _inside(d.start, contents):
+            dates_in.setdefault(doc.sent_at(d.start), []).append(d)
+    venues_in: dict[int, list[context.Marker]] = {}
+    for v in context.venues(text, pack, doc.toks_at, 0, len(text)):
+        if not _inside(v.start, contents):
+            venues_in.setdefault(doc.sent_at(v.start), []).append(v)
+    for si in range(len(doc.sents)):
         own_date = ""
-        for d in context.dates(text, pack, sent.start, sent.end):
-            if _inside(d.start, contents):
-                continue
+        if si in dates_in:
+            d = dates_in[si][0]
             own_date = last_date if d.same_day else d.text
-            break
         if own_date:
             last_date = own_date
-        venues = [v for v in context.venues(text, pack, doc.toks[si], sent.start, sent.end)
-                  if not _inside(v.start, contents)]
+        venues = venues_in.get(si, [])
         here = by_sentence.get(si, [])
         for r in here:
             e = registry.resolve(r.mention) if r.mention else None

@@ -24,6 +24,21 @@ _TRAIL = " \t\n,;:।॥.!?\"“”'‘’«»)-–—"
 _LEAD = " \t\n,;:\"“”'‘’«»(-–—"
 
 
+class SentenceTokens:
+    """Word tokens per sentence, computed when a frame first asks (most sentences have no cue)."""
+
+    def __init__(self, text: str, sents: list[Sentence]):
+        self._text, self._sents = text, sents
+        self._cache: dict[int, list[Token]] = {}
+
+    def __getitem__(self, si: int) -> list[Token]:
+        toks = self._cache.get(si)
+        if toks is None:
+            s = self._sents[si]
+            toks = self._cache[si] = tokens(self._text, s.start, s.end)
+        return toks
+
+
 @dataclass
 class Doc:
     """An article segmented for the frames."""
@@ -31,7 +46,7 @@ class Doc:
     text: str
     pack: Pack
     sents: list[Sentence]
-    toks: list[list[Token]]
+    toks: SentenceTokens
     quotes: list[Quote]
     cues: list[CueMatch]
     paras: list[tuple[int, int]]
@@ -42,7 +57,7 @@ class Doc:
         sents = sentences(text, pack)
         paras = paragraphs(text)
         doc = cls(
-            text, pack, sents, [tokens(text, s.start, s.end) for s in sents],
+            text, pack, sents, SentenceTokens(text, sents),
             quotes(text, pack, paras), find_cues(text, pack), paras,
         )
         doc._starts = [s.start for s in sents]
@@ -50,6 +65,10 @@ class Doc:
 
     def sent_at(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self._starts, pos) - 1)
+
+    def toks_at(self, pos: int) -> list[Token]:
+        """Tokens of the sentence holding ``pos``."""
+        return self.toks[self.sent_at(pos)]
 
     def tok_index(self, si: int, pos: int) -> int:
         """Index of the first token of sentence ``si`` starting at or after ``pos``."""
@@ -83,7 +102,8 @@ def trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _words(doc: Doc, a: int, b: int) -> int:
-    return len(tokens(doc.text, a, b))
+    """Roughly how many words ``text[a:b]`` holds (for thresholds; whitespace-separated)."""
+    return len(doc.text[a:b].split())
 
 
 def _kind_of(doc: Doc, a: int, b: int) -> str:
@@ -145,37 +165,33 @@ def _ergative_pronoun(pack: Pack, w: str) -> bool:
     )
 
 
-def name_mentions(doc: Doc, si: int) -> list[Mention]:
-    """Person names in a sentence whether or not they speak, so that a later surname resolves to
-    the fullest form: agents ("X ने") in verb-final packs, runs of capitalised words elsewhere."""
+_CAPITAL_RUN = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*)+")
+
+
+def name_mentions(doc: Doc) -> list[Mention]:
+    """Person names of the article whether or not they speak, so that a later surname resolves
+    to the fullest form: agents ("X ने") in verb-final packs, runs of capitalised words elsewhere."""
     pack, text = doc.pack, doc.text
-    toks = doc.toks[si]
     out = []
     if pack.verb_final:
-        for j, t in enumerate(toks):
-            if t.text in pack.g("agent_markers"):
+        for marker in pack.g("agent_markers"):
+            pos = text.find(f" {marker} ")
+            while pos >= 0:
+                si = doc.sent_at(pos)
+                toks = doc.toks[si]
+                j = doc.tok_index(si, pos + 1)
                 m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
                 if m and m.kind == "name":
                     _role_segments(doc, si, m)
                     out.append(m)
+                pos = text.find(f" {marker} ", pos + 1)
         return out
-    j = 0
-    while j < len(toks):
-        k = j
-        while k < len(toks) and (toks[k].text[:1].isupper() or _title(pack, toks[k], text)) and (
-            k == j or not text[toks[k - 1].end : toks[k].start].strip(" .")
-        ):
-            k += 1
-        if k - j >= 2:
-            m = analyse(pack, text, toks[j:k], doc.sents[si].start)
-            if m and m.kind == "name" and len(m.name_tokens) >= 2:
-                out.append(m)
-        j = max(k, j + 1)
+    for run in _CAPITAL_RUN.finditer(text):
+        toks = tokens(text, run.start(), run.end())
+        m = analyse(pack, text, toks, -1) if len(toks) >= 2 else None
+        if m and m.kind == "name" and len(m.name_tokens) >= 2:
+            out.append(m)
     return out
-
-
-def _title(pack: Pack, tok: Token, text: str) -> bool:
-    return tok.text in pack.titles or tok.text + "." in pack.titles
 
 
 def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
@@ -249,7 +265,7 @@ def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
     """Content standing before an object cue ("… कजाख पक्ष का आभार व्यक्त किया"), without a
     leading venue phrase and without the trailing case marker."""
     pack, text = doc.pack, doc.text
-    for v in context.venues(text, pack, doc.toks[si], start, end):
+    for v in context.venues(text, pack, doc.toks_at, start, end):
         after = regex.match(r"\s*(?:" + "|".join(map(regex.escape, pack.venue_markers["words"])) + r")\s*,?",
                             text[v.end : end])
         if after:
@@ -506,8 +522,8 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
                 if _words(doc, a, b) >= 3:
                     out.append(Raw((a, _extend_over_quote(doc, a, b)), cue, m, _kind_of(doc, a, b), si, flags))
             continue
-        if regex.match(r"\s+(?:" + "|".join(pack.g("not_after_cue")) + r")\b", text[cue.end : cue.end + 8]) \
-                and pack.g("not_after_cue"):
+        nxt = text[cue.end : cue.end + 12].split(maxsplit=1)
+        if nxt and nxt[0] in pack.g("not_after_cue"):
             continue  # "is said to have", "said to be": hearsay without a speaker
         m = subject(doc, si, cue)
         before_cue = text[sent.start : cue.start]

@@ -36,6 +36,7 @@ def romanise(token: str, fixes: tuple[tuple[str, str], ...] = ()) -> str:
     return s
 
 
+@lru_cache(maxsize=65536)
 def skeleton(key: str) -> str:
     """Consonant skeleton: vowels and "h" after a consonant dropped, doubles collapsed."""
     key = key.translate(_SKELETON_MAP)
@@ -53,6 +54,7 @@ def skeleton(key: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=262144)
 def tokens_match(a: str, b: str) -> bool:
     """Whether two romanised name tokens are spellings of the same name.
 

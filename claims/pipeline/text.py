@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
 from claims.lang import Pack
 
 WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’.][\p{L}\p{M}\p{N}]+)*")
+# The same word characters for the stdlib ``re`` (three times faster on big alternations):
+# letters and digits, plus the combining marks of the scripts we have packs for or expect
+# (Latin diacritics, Cyrillic, Hebrew, Arabic, the Indic blocks without "।" and "॥", Thai) and ZWJ/ZWNJ.
+WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0900-\u0963\u0966-\u0DFF\u0E31-\u0E4E\u200C\u200D])"
 LETTER = regex.compile(r"[\p{L}\p{M}]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
@@ -124,7 +128,7 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
     """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes)."""
-    return [Token(m.group(), m.start(), m.end()) for m in WORD.finditer(text, start, end)]
+    return [Token(m.group(), *m.span()) for m in WORD.finditer(text, start, end)]
 
 
 def _is_open_ok(text: str, i: int) -> bool:
