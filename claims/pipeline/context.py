@@ -68,6 +68,16 @@ def _venue_pattern(code: str) -> re.Pattern:
     )
 
 
+@cache
+def _anchor_pattern(code: str) -> re.Pattern:
+    """Venue nouns, media and platforms alone: cheap to scan for."""
+    from claims.lang import load
+
+    pack = load(code)
+    vm = pack.venue_markers
+    return re.compile(_B + f"(?:{_alt(list(pack.venues) + vm.get('platforms', []) + vm.get('media', []))})" + _E)
+
+
 def venues(text: str, pack: Pack, toks: Callable[[int], list[Token]], start: int, end: int) -> list[Marker]:
     """Venue phrases in ``text[start:end]``.
 
@@ -78,11 +88,18 @@ def venues(text: str, pack: Pack, toks: Callable[[int], list[Token]], start: int
     ``toks(pos)`` gives the word tokens of the sentence holding ``pos`` (asked only on a match).
     """
     pat = _venue_pattern(pack.code)
-    out = []
+    out: list[Marker] = []
+    if not pack.verb_final:
+        # the full pattern is slow to try at every "in"/"on"/"at": try it only near a venue word
+        last = start
+        for anchor in _anchor_pattern(pack.code).finditer(text, start, end):
+            for m in pat.finditer(text, max(last, anchor.start() - 60), min(end, anchor.end() + 80)):
+                if m.start() >= last and m.start() <= anchor.start() <= m.end():
+                    out.append(Marker(m.start(), m.end(), m.group()))
+                    last = m.end()
+                    break
+        return out
     for m in pat.finditer(text, start, end):
-        if not pack.verb_final:
-            out.append(Marker(m.start(), m.end(), m.group()))
-            continue
         vs, ve = m.start("venue"), m.end("venue")
         sent_toks = toks(vs)
         idx = next((i for i, t in enumerate(sent_toks) if t.start >= vs), len(sent_toks))

@@ -28,7 +28,24 @@ class CueMatch:
 
 
 def _alt(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    """One regex for a list of phrases, factored as a trie ("उल्लेख (?:कि(?:या|ए)|की)") so that the
+    stdlib engine does not retry every phrase at every position; the longest phrase wins, and a
+    space matches any run of whitespace."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        parts = [(r"\s+" if ch == " " else re.escape(ch)) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie) or "(?!x)x"
 
 
 @cache

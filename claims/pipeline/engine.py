@@ -31,7 +31,10 @@ def _dedupe(raws: list[Raw]) -> list[Raw]:
     out: list[Raw] = []
     seen_cues: set[tuple[int, int]] = set()
     seen_content: set[tuple[int, int]] = set()
-    for r in sorted(raws, key=lambda r: (r.content[0], -(r.content[1] - r.content[0]))):
+    def named_first(r: Raw) -> int:
+        return 0 if r.mention is not None and r.mention.kind in ("name", "organization") else 1
+
+    for r in sorted(raws, key=lambda r: (r.content[0], -(r.content[1] - r.content[0]), named_first(r))):
         if r.cue_range in seen_cues or r.content in seen_content:
             continue
         seen_cues.add(r.cue_range)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from claims.lang import Pack
 from claims.model import Speaker
 from claims.pipeline.mentions import Mention
-from claims.pipeline.names import is_subname, name_key
+from claims.pipeline.names import is_subname, name_key, skeleton
 
 _TYPE_OF_KIND = {
     "name": "person",
@@ -63,6 +63,7 @@ class Registry:
         self.entities: list[Entity] = []
         self._clock = 0
         self._fixes = tuple(pack.romanise.items())
+        self._by_skeleton: dict[str, list[Entity]] = {}
 
     def _touch(self, e: Entity) -> Entity:
         self._clock += 1
@@ -106,19 +107,29 @@ class Registry:
     def _name(self, m: Mention) -> Entity:
         keys = name_key(m.name_tokens or m.name.split(), self._fixes)
         type_ = _TYPE_OF_KIND[m.kind]
-        for e in self.recent():
+        # only entities sharing a consonant skeleton with one of the tokens can match
+        candidates = {id(e): e for k in keys for e in self._by_skeleton.get(skeleton(k), ())}
+        for e in sorted(candidates.values(), key=lambda e: -e.last_seen):
             if not e.keys or e.type not in ("person", "organization", "group"):
                 continue
             if is_subname(keys, e.keys) or is_subname(e.keys, keys):
                 if len(keys) > len(e.keys):
                     e.name, e.keys = m.name, keys  # the fullest form the article uses
+                    self._index(e)
                 e.add_alias(m.name)
                 e.add_role(m.role)
                 e.gender = e.gender or m.gender
                 return e
         e = self._new(m.name, type_, keys=keys, gender=m.gender)
         e.add_role(m.role)
+        self._index(e)
         return e
+
+    def _index(self, e: Entity) -> None:
+        for k in e.keys:
+            bucket = self._by_skeleton.setdefault(skeleton(k), [])
+            if e not in bucket:
+                bucket.append(e)
 
     def _role(self, m: Mention) -> Entity:
         head = m.head.lower()

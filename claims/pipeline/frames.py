@@ -120,7 +120,7 @@ def _extend_over_quote(doc: Doc, a: int, b: int) -> int:
     """A content that opens a quotation runs to the quotation's end, across sentences."""
     for q in doc.quotes:
         if (a <= q.start < b or q.inner_start <= a < q.inner_end) and q.inner_end > b:
-            return q.inner_end
+            return max(b, trim(doc.text, a, q.inner_end)[1])
     return b
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 import regex
@@ -40,6 +42,11 @@ class Quote:
     inner_start: int
     inner_end: int
     closed: bool
+
+
+@cache
+def _char_class(chars: tuple[str, ...]) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -92,11 +99,16 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
     out: list[Sentence] = []
     ends = set(pack.sentence_end)
     closers = {p[1] for p in pack.quote_pairs} | {")", "]", "’", "'"}
+    term = _char_class(tuple(ends))
     for p_index, (ps, pe) in enumerate(paragraphs(text)):
         start = ps
         i = ps
-        while i < pe:
-            if text[i] in ends and _ends_sentence(text, i, pack):
+        for mt in term.finditer(text, ps, pe):
+            i_ = mt.start()
+            if i_ < i:
+                continue
+            i = i_
+            if _ends_sentence(text, i, pack):
                 j = i + 1
                 while j < pe and (text[j] in ends or text[j] in closers):
                     j += 1
@@ -112,8 +124,6 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
                     out[-1] = Sentence(last.index, last.start, j, p_index)
                     start = j
                 i = j
-                continue
-            i += 1
         s = start
         while s < pe and text[s].isspace():
             s += 1
@@ -155,9 +165,10 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
     out: list[Quote] = []
     cur_open: int | None = None
     cur_close = ""
+    marks = _char_class(tuple(opens) + tuple(closes))
     for n, (ps, pe) in enumerate(paras):
-        i = ps
-        while i < pe:
+        for mt in marks.finditer(text, ps, pe):
+            i = mt.start()
             ch = text[i]
             if cur_open is None:
                 if ch in opens and (ch not in "'’‘" or _is_open_ok(text, i)):
@@ -168,7 +179,6 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
             elif ch in closes and ch != cur_close and ch in "”»" and cur_close in "”»":
                 out.append(Quote(cur_open, i + 1, cur_open + 1, i, True))
                 cur_open = None
-            i += 1
         if cur_open is not None:
             nxt = paras[n + 1] if n + 1 < len(paras) else None
             if nxt and text[nxt[0]] in opens and opens[text[nxt[0]]] == cur_close:
