@@ -9,6 +9,7 @@ verb-final packs use the agent-marker frames ("X ने कहा कि …"), 
 from __future__ import annotations
 
 import bisect
+import operator
 from dataclasses import dataclass, field
 
 import regex
@@ -16,10 +17,13 @@ import regex
 from claims.lang import Cue, Pack
 from claims.pipeline import context
 from claims.pipeline.cues import CueMatch, find_cues, phrase_pattern
-from claims.pipeline.mentions import Mention, analyse, left_np, right_np
+from claims.pipeline.mentions import LATIN, Mention, analyse, left_np, right_np
 from claims.pipeline.text import Quote, Sentence, Token, paragraphs, quotes, sentences, tokens
 
+_START = operator.itemgetter(1)
 DASHES = "-–—"
+_SENTENCE_END = regex.compile(r"[।!?\n]")
+_APPOSITIVE = regex.compile(r",\s+((?:the|a|an)\s+[^,;]+)")
 _TRAIL = " \t\n,;:।॥.!?\"“”'‘’«»)-–—"
 _LEAD = " \t\n,;:\"“”'‘’«»(-–—"
 
@@ -72,8 +76,7 @@ class Doc:
 
     def tok_index(self, si: int, pos: int) -> int:
         """Index of the first token of sentence ``si`` starting at or after ``pos``."""
-        toks = self.toks[si]
-        return bisect.bisect_left([t.start for t in toks], pos)
+        return bisect.bisect_left(self.toks[si], pos, key=_START)
 
 
 @dataclass
@@ -221,14 +224,14 @@ def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
             return analyse(pack, text, [toks[j]], doc.sents[si].start), toks[j].end
         if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
             break
-        if regex.search(r"[।?!]", text[toks[j].end : cue.start]):
+        if _SENTENCE_END.search(text, toks[j].end, cue.start):
             break
     # no agent marker: machine-translated or colloquial order ("Tokayev सूचित किया", "वह बोले")
     if ci and not text[toks[ci - 1].end : cue.start].strip():
         m = analyse(pack, text, left_np(pack, text, toks, ci - 1), doc.sents[si].start)
         if m and (
             m.kind in ("pronoun", "role", "anonymous")
-            or (m.kind == "name" and regex.search(r"\p{Latin}", m.name))
+            or (m.kind == "name" and LATIN.search(m.name))
         ):
             return m, cue.start
     return None, cue.start
@@ -396,7 +399,7 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
         if k < len(doc.cues) and k not in used:
             cue = doc.cues[k]
             gap = text[q.end : cue.start]
-            if len(gap) <= 80 and not regex.search(r"[।!?\n]", gap.replace(".", "", 1)):
+            if len(gap) <= 80 and not _SENTENCE_END.search(gap.replace(".", "", 1)):
                 m = _speaker_between(doc, q.end, cue)
                 if m and m.kind != "relative":
                     used.add(k)
@@ -406,7 +409,7 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
         k = bisect.bisect_right(cue_starts, q.start) - 1
         if k >= 0 and k not in used:
             cue = doc.cues[k]
-            if cue.end <= q.start and regex.fullmatch(r"[\s,:—–-]*", text[cue.end : q.start]):
+            if cue.end <= q.start and not text[cue.end : q.start].strip(" \t\n,:—–-"):
                 si = doc.sent_at(cue.start)
                 m = subject(doc, si, cue)
                 if m and m.kind != "relative":
@@ -462,7 +465,7 @@ def inverted_speaker(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
     m = analyse(pack, text, np, -1)
     if m and np:
         rest = text[np[-1].end : doc.sents[si].end]
-        app = regex.match(r",\s+((?:the|a|an)\s+[^,;]+)", rest)
+        app = _APPOSITIVE.match(rest)
         if app:
             a, b = trim(text, np[-1].end + app.start(1), np[-1].end + app.end(1))
             m.role = m.role or text[a:b]

