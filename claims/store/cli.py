@@ -1,0 +1,167 @@
+"""Store commands of the ``claims`` CLI: ingest, reextract, status, export, db."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlalchemy import select
+from tqdm import tqdm
+
+from claims.inputs import InputError, iter_articles
+from claims.lang import available
+from claims.store.db import current_revision, head_revision, make_engine, open_store, resolve_url, upgrade
+from claims.store.export import write_claimreview, write_rows
+from claims.store.ingest import ingest_text, reextract
+from claims.store.query import ClaimFilter, iter_claims
+from claims.store.schema import articles
+from claims.store.statuses import StatusError, load_statuses
+from claims.store.workflow import Conflict, EditError, claim_id_for_key, set_status
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", help="database URL (default: $CLAIMS_DB_URL or sqlite:///claims.db)")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    statuses = load_statuses(args.statuses)
+    counts = {"new": 0, "duplicate": 0, "failed": 0}
+    claims_n = 0
+    items = tqdm(iter_articles(args.paths), desc="ingest", unit=" art", file=sys.stderr,
+                 disable=None if args.progress else True)
+    for item in items:
+        if isinstance(item, InputError):
+            counts["failed"] += 1
+            tqdm.write(f"skipped {item}", file=sys.stderr)
+            continue
+        try:
+            r = ingest_text(engine, item.text, article_key=item.article_id, title=item.meta.get("title", ""),
+                            url=item.meta.get("url", ""), outlet=item.meta.get("outlet", ""),
+                            published=item.meta.get("published", item.meta.get("date", "")),
+                            lang=None if args.lang == "auto" else args.lang, statuses=statuses)
+        except Exception as e:  # one bad article never stops the batch; its transaction rolled back
+            counts["failed"] += 1
+            tqdm.write(f"skipped {item.origin}: {e}", file=sys.stderr)
+            continue
+        counts[r.outcome] += 1
+        claims_n += r.claims_new
+    print(f"{counts['new']} new, {counts['duplicate']} duplicate, {counts['failed']} failed; "
+          f"{claims_n} claims stored in {resolve_url(args.db)}", file=sys.stderr)
+    return 1 if counts["failed"] else 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    with engine.connect() as conn:
+        stmt = select(articles.c.id, articles.c.article_key)
+        if args.article:
+            stmt = stmt.where(articles.c.article_key.in_(args.article))
+        rows = conn.execute(stmt.order_by(articles.c.id)).all()
+    if args.article and len(rows) != len(set(args.article)):
+        found = {r.article_key for r in rows}
+        print(f"no such article: {', '.join(sorted(set(args.article) - found))}", file=sys.stderr)
+        return 1
+    kept = new = stale = 0
+    for r in tqdm(rows, desc="re-extract", file=sys.stderr, disable=None if args.progress else True):
+        res = reextract(engine, r.id)
+        kept, new, stale = kept + res.claims_kept, new + res.claims_new, stale + res.claims_stale
+    print(f"{len(rows)} articles: {kept} claims kept, {new} new, {stale} marked stale", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    try:
+        cid = claim_id_for_key(engine, args.claim_id)
+        v = set_status(engine, cid, args.status, analyst=args.analyst, note=args.note,
+                       statuses=load_statuses(args.statuses))
+    except (EditError, StatusError, Conflict) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"claim {args.claim_id}: {args.status} (version {v})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    statuses = load_statuses(args.statuses)
+    f = ClaimFilter(statuses=args.status or [], speaker=args.speaker or "", include_stale=not args.no_stale)
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output and args.output != "-" else sys.stdout
+    try:
+        if args.format == "claimreview":
+            n = write_claimreview(iter_claims(engine, f), out, statuses, publisher=args.publisher)
+        else:
+            n = write_rows(iter_claims(engine, f), out, args.format)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"{n} claims exported", file=sys.stderr)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.db_command == "upgrade":
+        engine = make_engine(args.db)
+        before = current_revision(engine) or "(empty)"
+        after = upgrade(engine)
+        print(f"{resolve_url(args.db)}: {before} -> {after}")
+        return 0
+    if args.db_command == "status":
+        engine = make_engine(args.db)
+        cur, head = current_revision(engine), head_revision()
+        print(f"{resolve_url(args.db)}: revision {cur or '(empty)'}, head {head}")
+        return 0 if cur == head else 1
+    from claims.store import backup
+
+    return backup.run(args)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    i = sub.add_parser("ingest", help="extract and store articles")
+    i.add_argument("paths", nargs="+", help=".txt, folder, '-', or .csv/.jsonl with id,text (+title,url,outlet,published)")
+    i.add_argument("--lang", default="auto", choices=["auto", *available()])
+    i.add_argument("--statuses", help="status configuration file (TOML)")
+    i.add_argument("--no-progress", dest="progress", action="store_false")
+    _db(i)
+    i.set_defaults(func=cmd_ingest)
+
+    r = sub.add_parser("reextract", help="run the current extractor over stored articles, keeping analyst work")
+    r.add_argument("--article", action="append", help="article id (repeatable); default: all")
+    r.add_argument("--no-progress", dest="progress", action="store_false")
+    _db(r)
+    r.set_defaults(func=cmd_reextract)
+
+    s = sub.add_parser("status", help="set a claim's verification status")
+    s.add_argument("claim_id")
+    s.add_argument("status")
+    s.add_argument("--analyst", required=True)
+    s.add_argument("--note")
+    s.add_argument("--statuses", help="status configuration file (TOML)")
+    _db(s)
+    s.set_defaults(func=cmd_status)
+
+    e = sub.add_parser("export", help="export claims as CSV, JSONL or ClaimReview JSON-LD")
+    e.add_argument("--format", default="csv", choices=["csv", "jsonl", "claimreview"])
+    e.add_argument("--status", action="append", help="only this status (repeatable)")
+    e.add_argument("--speaker", help="only this speaker (any spelling or script)")
+    e.add_argument("--no-stale", action="store_true", help="leave out claims gone from the latest extraction")
+    e.add_argument("--publisher", default="claims desk", help="ClaimReview author organisation")
+    e.add_argument("--statuses", help="status configuration file (TOML)")
+    e.add_argument("-o", "--output")
+    _db(e)
+    e.set_defaults(func=cmd_export)
+
+    d = sub.add_parser("db", help="database maintenance")
+    dsub = d.add_subparsers(dest="db_command", required=True)
+    for name, help_ in (("upgrade", "run the schema migrations"), ("status", "show the schema revision")):
+        x = dsub.add_parser(name, help=help_)
+        _db(x)
+    b = dsub.add_parser("backup", help="consistent copy of the store (SQLite) / pg_dump guidance")
+    b.add_argument("target")
+    _db(b)
+    rs = dsub.add_parser("restore", help="restore a SQLite backup")
+    rs.add_argument("source")
+    rs.add_argument("--force", action="store_true", help="replace a non-empty store")
+    _db(rs)
+    d.set_defaults(func=cmd_db)

@@ -1,0 +1,169 @@
+"""Reading claims back: filtered, paginated in the database, counted."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, Select, and_, func, or_, select
+
+from claims.lang import available, load
+from claims.pipeline.names import is_subname, name_key, skeleton
+from claims.store.db import reading
+from claims.store.schema import article_speakers, articles, claims, persons
+
+CLAIM_COLUMNS = [c for c in claims.c]
+ARTICLE_COLUMNS = [
+    articles.c.article_key, articles.c.title.label("article_title"), articles.c.url.label("article_url"),
+    articles.c.outlet.label("article_outlet"), articles.c.published.label("article_published"),
+]
+
+
+@dataclass
+class ClaimFilter:
+    """What the Review page and ``claims export`` filter on. Empty fields do not filter."""
+
+    statuses: list[str] = field(default_factory=list)
+    speaker: str = ""  # a name: matches the archive-wide person (any spelling or script) or the speaker
+    person_id: int | None = None
+    article_id: int | None = None
+    outlet: str = ""
+    lang: str = ""
+    published_from: str = ""
+    published_to: str = ""
+    text: str = ""  # words in the content
+    include_stale: bool = True
+    speaker_types: list[str] = field(default_factory=list)
+
+
+def persons_named(engine: Engine, name: str) -> list[int]:
+    """Ids of the persons a typed name can mean: same romanised name or sub-name, any script."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    fixes = tuple(fx for code in available() for fx in load(code).romanise.items())
+    keys = name_key(words, fixes)
+    if not keys:
+        return []
+    with reading(engine) as conn:
+        rows = conn.execute(select(persons.c.id, persons.c.name_keys).where(
+            persons.c.skeleton.in_({skeleton(k) for k in keys}), persons.c.merged_into.is_(None))).all()
+    return [r.id for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)]
+
+
+def _where(engine: Engine, f: ClaimFilter) -> list:
+    cond = []
+    if f.statuses:
+        cond.append(claims.c.status.in_(f.statuses))
+    if f.person_id is not None:
+        cond.append(claims.c.person_id == f.person_id)
+    if f.speaker.strip():
+        ids = persons_named(engine, f.speaker)
+        by_name = claims.c.speaker_lower == f.speaker.strip().lower()
+        cond.append(or_(claims.c.person_id.in_(ids), by_name) if ids else by_name)
+    if f.article_id is not None:
+        cond.append(claims.c.article_id == f.article_id)
+    if f.lang:
+        cond.append(claims.c.lang == f.lang)
+    if f.outlet:
+        cond.append(articles.c.outlet == f.outlet)
+    if f.published_from:
+        cond.append(articles.c.published >= f.published_from)
+    if f.published_to:
+        cond.append(articles.c.published <= f.published_to)
+    if f.text.strip():
+        for word in f.text.split():
+            cond.append(claims.c.content.ilike(f"%{word}%"))
+    if not f.include_stale:
+        cond.append(claims.c.stale.is_(False))
+    if f.speaker_types:
+        cond.append(claims.c.speaker_type.in_(f.speaker_types))
+    return cond
+
+
+def _select(engine: Engine, f: ClaimFilter, columns: list) -> Select:
+    stmt = select(*columns).select_from(claims.join(articles, articles.c.id == claims.c.article_id))
+    cond = _where(engine, f)
+    return stmt.where(and_(*cond)) if cond else stmt
+
+
+def list_claims(engine: Engine, f: ClaimFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[dict]:
+    """One page of claims, newest first, with their article's title, URL, outlet and date."""
+    f = f or ClaimFilter()
+    stmt = _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS).order_by(claims.c.id.desc()).limit(limit).offset(offset)
+    with reading(engine) as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def iter_claims(engine: Engine, f: ClaimFilter | None = None, *, batch: int = 1000) -> Iterator[dict]:
+    """Every matching claim, oldest first, fetched in keyset pages (memory stays flat)."""
+    f = f or ClaimFilter()
+    last = 0
+    while True:
+        stmt = _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS).where(claims.c.id > last) \
+            .order_by(claims.c.id).limit(batch)
+        with reading(engine) as conn:
+            rows = [dict(r._mapping) for r in conn.execute(stmt)]
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = rows[-1]["id"]
+
+
+def count_claims(engine: Engine, f: ClaimFilter | None = None) -> int:
+    with reading(engine) as conn:
+        return conn.execute(_select(engine, f or ClaimFilter(), [func.count()])).scalar() or 0
+
+
+def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: int = 50) -> list[tuple[Any, int]]:
+    """Claim counts grouped by ``status``, ``speaker``, ``outlet`` or ``lang``, largest first."""
+    col = {"status": claims.c.status, "speaker": claims.c.speaker, "outlet": articles.c.outlet,
+           "lang": claims.c.lang, "speaker_type": claims.c.speaker_type}[column]
+    stmt = _select(engine, f or ClaimFilter(), [col, func.count().label("n")]).group_by(col) \
+        .order_by(func.count().desc()).limit(limit)
+    with reading(engine) as conn:
+        return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def get_claim(engine: Engine, claim_id: int) -> dict | None:
+    stmt = select(*CLAIM_COLUMNS, *ARTICLE_COLUMNS, articles.c.text.label("article_text")).select_from(
+        claims.join(articles, articles.c.id == claims.c.article_id)).where(claims.c.id == claim_id)
+    with reading(engine) as conn:
+        row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        out = dict(row._mapping)
+        if out["article_speaker_id"]:
+            sp = conn.execute(select(article_speakers).where(article_speakers.c.id == out["article_speaker_id"])).first()
+            out["speaker_aliases"] = json.loads(sp.aliases) if sp else []
+            out["speaker_roles"] = json.loads(sp.roles) if sp else []
+        else:
+            out["speaker_aliases"], out["speaker_roles"] = [], []
+        out["evidence_links"] = json.loads(out["evidence"] or "[]")
+    return out
+
+
+def list_articles(engine: Engine, *, limit: int = 100, offset: int = 0, search: str = "") -> list[dict]:
+    stmt = select(articles.c.id, articles.c.article_key, articles.c.title, articles.c.outlet, articles.c.published,
+                  articles.c.lang, articles.c.created_at).order_by(articles.c.id.desc()).limit(limit).offset(offset)
+    if search.strip():
+        stmt = stmt.where(or_(articles.c.title.ilike(f"%{search}%"), articles.c.article_key.ilike(f"%{search}%")))
+    with reading(engine) as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def get_article(engine: Engine, article_id: int) -> dict | None:
+    with reading(engine) as conn:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+        if row is None:
+            return None
+        out = dict(row._mapping)
+        out["claims"] = [dict(r._mapping) for r in conn.execute(
+            select(claims).where(claims.c.article_id == article_id).order_by(claims.c.content_start))]
+    return out
+
+
+def distinct_values(engine: Engine, column: str) -> list[str]:
+    col = {"outlet": articles.c.outlet, "lang": articles.c.lang}[column]
+    with reading(engine) as conn:
+        return [r[0] for r in conn.execute(select(col).distinct().order_by(col)) if r[0]]

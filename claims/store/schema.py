@@ -1,0 +1,125 @@
+"""Tables of the review store (SQLAlchemy Core). Migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_key", String(200), nullable=False, unique=True),  # the id given or derived
+    Column("text_hash", String(64), nullable=False, unique=True),  # dedupe: same text, same article
+    Column("text", Text, nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("outlet", String(200), nullable=False, default=""),
+    Column("published", String(40), nullable=False, default=""),
+    Column("lang", String(8), nullable=False, default=""),
+    Column("extractor_version", String(40), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("name_keys", Text, nullable=False, default=""),  # romanised name tokens, space-separated
+    Column("skeleton", String(80), nullable=False, default=""),  # of the last name token, for look-up
+    Column("aliases", Text, nullable=False, default="[]"),  # JSON list
+    Column("merged_into", Integer, ForeignKey("persons.id"), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_persons_skeleton", "skeleton"),
+)
+
+article_speakers = Table(
+    "article_speakers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("local_id", String(220), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("aliases", Text, nullable=False, default="[]"),
+    Column("roles", Text, nullable=False, default="[]"),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=True),
+    UniqueConstraint("article_id", "local_id"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_key", String(64), nullable=False, unique=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    # extraction output (the contract's fields)
+    Column("content", Text, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("cue", Text, nullable=False),
+    Column("cue_start", Integer, nullable=False),
+    Column("cue_end", Integer, nullable=False),
+    Column("speaker", Text, nullable=False),
+    Column("speaker_mention", Text, nullable=False),
+    Column("speaker_start", Integer, nullable=False),
+    Column("speaker_end", Integer, nullable=False),
+    Column("speaker_type", String(20), nullable=False),
+    Column("speaker_role", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("date", Text, nullable=False),
+    Column("sentence_index", Integer, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("flags", Text, nullable=False, default=""),
+    Column("lang", String(8), nullable=False, default=""),
+    Column("article_speaker_id", Integer, ForeignKey("article_speakers.id"), nullable=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=True),
+    Column("speaker_lower", Text, nullable=False, default=""),  # for case-insensitive filters
+    # analyst work, never overwritten by extraction
+    Column("status", String(40), nullable=False),
+    Column("verdict_note", Text, nullable=False, default=""),
+    Column("evidence", Text, nullable=False, default="[]"),  # JSON list of URLs
+    Column("assignee", String(200), nullable=False, default=""),
+    Column("corrected_speaker", Text, nullable=False, default=""),
+    Column("corrected_start", Integer, nullable=True),
+    Column("corrected_end", Integer, nullable=True),
+    Column("stale", Boolean, nullable=False, default=False),  # gone from the latest extraction
+    Column("updated_by", String(200), nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_claims_status_id", "status", "id"),
+    Index("ix_claims_person_id", "person_id", "id"),
+    Index("ix_claims_speaker_lower", "speaker_lower"),
+    Index("ix_claims_article", "article_id"),
+)
+
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("old", Text, nullable=False, default=""),
+    Column("new", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),  # the claim's version after this change
+    Index("ix_history_claim", "claim_id", "id"),
+)
