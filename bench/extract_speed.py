@@ -3,8 +3,9 @@
     python bench/extract_speed.py ../shared/data/polnear/dev/text --lang en
     python bench/extract_speed.py ../shared/data/hindi-news-2020 --lang hi --repeat 3
 
-Each .txt file is one article. Rates are per CPU second of this one process (one core). ``--repeat N`` streams the corpus N times, to show that memory
-stays flat as the input grows (nothing is kept but counters).
+Each .txt file is one article. Rates are per CPU second of this one process (one core).
+``--repeat N`` streams the corpus N times, to show that memory stays flat as the input grows
+(nothing is kept but counters).
 """
 
 from __future__ import annotations

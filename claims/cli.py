@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 from tqdm import tqdm
 
 from claims import extract_article
+from claims.cli_util import output
 from claims.evaluation import Score, read_gold, score_article
 from claims.formats import RowWriter
 from claims.inputs import InputError, iter_articles
@@ -18,17 +18,18 @@ from claims.lang import available
 from claims.model import CLAIM_FIELDS
 
 
-def _out(path: str | None):
-    return open(path, "w", encoding="utf-8", newline="") if path and path != "-" else nullcontext(sys.stdout)
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     articles = claims_n = 0
-    with _out(args.output) as fh:
+    with output(args.output) as fh:
         writer = RowWriter(fh, args.format, CLAIM_FIELDS)
-        items = tqdm(iter_articles(args.paths), desc="articles", unit=" art", file=sys.stderr,
-                     disable=None if args.progress else True)
+        items = tqdm(
+            iter_articles(args.paths),
+            desc="articles",
+            unit=" art",
+            file=sys.stderr,
+            disable=None if args.progress else True,
+        )
         for item in items:
             if isinstance(item, InputError):
                 failed += 1
@@ -56,15 +57,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         per_article.append((gold.article_id, s.as_dict()))
     result = total.as_dict()
     if args.json:
-        print(json.dumps({"total": result, "articles": dict(per_article) if args.verbose else {}},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"total": result, "articles": dict(per_article) if args.verbose else {}}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         if args.verbose:
             for aid, d in per_article:
                 print(f"{aid}: P={d['precision']} R={d['recall']} F1={d['f1']} speaker={d['speaker_accuracy']}")
         print(f"articles           {len(per_article)}")
-        for k in ("gold", "predicted", "matched", "precision", "recall", "f1", "speaker_accuracy",
-                  "end_to_end_f1", "trap_hits"):
+        for k in (
+            "gold",
+            "predicted",
+            "matched",
+            "precision",
+            "recall",
+            "f1",
+            "speaker_accuracy",
+            "end_to_end_f1",
+            "trap_hits",
+        ):
             print(f"{k:<18} {result[k]}")
         for hit in total.trap_hits:
             print(f"trap: {hit}")

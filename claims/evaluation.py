@@ -114,8 +114,12 @@ def speaker_right(claim: Claim, gold: GoldClaim, lang: str) -> bool:
 def score_article(gold: GoldArticle, predicted: list[Claim]) -> Score:
     s = Score(gold=len(gold.claims), predicted=len(predicted))
     pairs = sorted(
-        ((_overlap((c.content_start, c.content_end), g.spans), i, j)
-         for i, c in enumerate(predicted) for j, g in enumerate(gold.claims) if matches(c, g)),
+        (
+            (_overlap((c.content_start, c.content_end), g.spans), i, j)
+            for i, c in enumerate(predicted)
+            for j, g in enumerate(gold.claims)
+            if matches(c, g)
+        ),
         reverse=True,
     )
     used_p: set[int] = set()

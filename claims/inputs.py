@@ -47,7 +47,7 @@ def decode(data: bytes, origin: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise ValueError(
-            f"not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r}); re-save the file as UTF-8"
+            f"not valid UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r}); re-save the file as UTF-8"
         ) from None
 
 

@@ -23,8 +23,15 @@ def work(url: str, worker: str, claim_ids: list[int], n: int, seed: int, engine=
             version = get_claim(engine, cid)["version"]
             note = f"{worker}-{i}"
             try:
-                v = update_claim(engine, cid, base_version=version, analyst=worker, statuses=statuses,
-                                 status=rng.choice(STATUSES), verdict_note=note)
+                v = update_claim(
+                    engine,
+                    cid,
+                    base_version=version,
+                    analyst=worker,
+                    statuses=statuses,
+                    status=rng.choice(STATUSES),
+                    verdict_note=note,
+                )
                 accepted.append((cid, v, note))
             except Conflict:
                 conflicts.append(cid)

@@ -22,3 +22,6 @@ def shared() -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+pytest_plugins = ["tests.store_fixtures"]

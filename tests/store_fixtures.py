@@ -16,16 +16,34 @@ from sqlalchemy.engine import make_url
 
 from claims.store import open_store
 
-PG_URL = os.environ.get("CLAIMS_TEST_PG_URL", "")
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _find_pg() -> str:
+    """The PostgreSQL to test on: CLAIMS_TEST_PG_URL, else a local server if one answers."""
+    url = os.environ.get("CLAIMS_TEST_PG_URL", "")
+    if url:
+        return url
+    try:
+        import psycopg
+
+        psycopg.connect(LOCAL_PG, connect_timeout=2).close()
+        return LOCAL_PG
+    except Exception:
+        return ""
+
+
+PG_URL = _find_pg()
 
 
 def _pg_database():
     if not PG_URL:
         if os.environ.get("CLAIMS_REQUIRE_PG") == "1":
             pytest.fail("CLAIMS_REQUIRE_PG=1 but CLAIMS_TEST_PG_URL is not set")
-        pytest.skip("PostgreSQL tests need CLAIMS_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1/test)")
-    base = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                    if PG_URL.startswith("postgresql://") else PG_URL)
+        pytest.skip(f"no PostgreSQL answers at {LOCAL_PG} and CLAIMS_TEST_PG_URL is not set")
+    base = make_url(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) if PG_URL.startswith("postgresql://") else PG_URL
+    )
     name = f"claims_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:

@@ -55,10 +55,19 @@ def test_csv_and_jsonl_batches_with_broken_rows(tmp_path, capsys):
         w.writerow(["two", "", ""])
     (tmp_path / "batch.jsonl").write_text(
         json.dumps({"id": "three", "text": HI}, ensure_ascii=False) + "\n{not json\n" + json.dumps({"x": 1}) + "\n",
-        "utf-8")
+        "utf-8",
+    )
     (tmp_path / "nocols.csv").write_text("a,b\n1,2\n", "utf-8")
-    code, out, err = run(["extract", str(tmp_path / "batch.csv"), str(tmp_path / "batch.jsonl"),
-                          str(tmp_path / "nocols.csv"), "--no-progress"], capsys)
+    code, out, err = run(
+        [
+            "extract",
+            str(tmp_path / "batch.csv"),
+            str(tmp_path / "batch.jsonl"),
+            str(tmp_path / "nocols.csv"),
+            "--no-progress",
+        ],
+        capsys,
+    )
     ids = [json.loads(line)["article_id"] for line in out.splitlines()]
     assert ids == ["one", "three"]
     assert code == 1
@@ -80,10 +89,10 @@ def test_missing_path(capsys):
 
 
 def test_csv_cells_are_spreadsheet_safe(tmp_path, capsys):
-    (tmp_path / "f.txt").write_text("=HYPERLINK(1) said the vote was fair.\n"
-                                    "Officials said =1+1 was the answer to everything.", "utf-8")
-    run(["extract", str(tmp_path / "f.txt"), "--format", "csv", "-o", str(tmp_path / "o.csv"),
-         "--no-progress"], capsys)
+    (tmp_path / "f.txt").write_text(
+        "=HYPERLINK(1) said the vote was fair.\nOfficials said =1+1 was the answer to everything.", "utf-8"
+    )
+    run(["extract", str(tmp_path / "f.txt"), "--format", "csv", "-o", str(tmp_path / "o.csv"), "--no-progress"], capsys)
     text = (tmp_path / "o.csv").read_text("utf-8")
     assert ",=1+1" not in text and "'=1+1" in text
 

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from claims.store import ClaimFilter, ingest_text, list_claims
 from claims.store.schema import claims, history
 from tests.concurrency_worker import work
-from tests.store_fixtures import engine, store_url  # noqa: F401
 
 TEXT = " ".join(f"Senator Number{i} said the bridge {i} was unsafe." for i in range(6))
 PER_WORKER = 150
@@ -24,8 +23,9 @@ def check(engine, results):
     assert len(accepted) + conflicts == PER_WORKER * len(results)
     assert conflicts > 0, "the test never produced a race; it would not catch a lost update"
     with engine.connect() as conn:
-        hist = conn.execute(select(history.c.claim_id, history.c.version, history.c.field, history.c.new,
-                                   history.c.by)).all()
+        hist = conn.execute(
+            select(history.c.claim_id, history.c.version, history.c.field, history.c.new, history.c.by)
+        ).all()
         final = {r.id: r for r in conn.execute(select(claims.c.id, claims.c.version, claims.c.verdict_note))}
     notes = {(h.claim_id, h.version): h.new for h in hist if h.field == "verdict_note"}
     # every accepted change is in the history, under the version it produced

@@ -27,8 +27,17 @@ def check_offsets(text, claims):
 
 def test_fields_in_contract_order():
     assert CLAIM_FIELDS[:6] == ("article_id", "claim_id", "content", "content_start", "content_end", "kind")
-    for name in ("speaker", "speaker_mention", "speaker_type", "speaker_role", "source", "date",
-                 "sentence_index", "confidence", "flags"):
+    for name in (
+        "speaker",
+        "speaker_mention",
+        "speaker_type",
+        "speaker_role",
+        "source",
+        "date",
+        "sentence_index",
+        "confidence",
+        "flags",
+    ):
         assert name in CLAIM_FIELDS
 
 

@@ -54,8 +54,7 @@ def test_added_colon_quote():
 
 
 def test_quote_runs_over_paragraphs():
-    text = ("Mayor Lisa Chen said: “We have rebuilt the bridge.\n\n"
-            "“And we will rebuild the school,” she said.")
+    text = "Mayor Lisa Chen said: “We have rebuilt the bridge.\n\n“And we will rebuild the school,” she said."
     claims = extract(text, lang="en")
     assert claims[0].speaker == "Lisa Chen"
     assert "rebuild the school" in claims[0].content
@@ -80,16 +79,17 @@ def test_in_a_statement_is_source():
 
 
 def test_pronouns_resolve_by_gender():
-    text = ("Mr. John Kerry met Ms. Angela Merkel on Monday. Merkel said the talks went well. "
-            "Kerry said they had agreed on a plan. He said the plan would be published. "
-            "She said Germany would pay its share.")
+    text = (
+        "Mr. John Kerry met Ms. Angela Merkel on Monday. Merkel said the talks went well. "
+        "Kerry said they had agreed on a plan. He said the plan would be published. "
+        "She said Germany would pay its share."
+    )
     claims = extract(text, lang="en")
     assert [c.speaker for c in claims] == ["Angela Merkel", "John Kerry", "John Kerry", "Angela Merkel"]
 
 
 def test_role_noun_resolves():
-    text = ("Foreign Minister Sergei Lavrov said the sanctions were illegal. "
-            "The minister said Russia would respond.")
+    text = "Foreign Minister Sergei Lavrov said the sanctions were illegal. The minister said Russia would respond."
     claims = extract(text, lang="en")
     assert [c.speaker for c in claims] == ["Sergei Lavrov", "Sergei Lavrov"]
 
@@ -97,14 +97,15 @@ def test_role_noun_resolves():
 def test_mental_state_and_request_are_flagged_with_lower_confidence():
     said, believes, urged = extract(
         "Smith said the vote was fair. Jones believes the vote was rigged. "
-        "Brown urged voters to stay calm and wait for results.", lang="en")
+        "Brown urged voters to stay calm and wait for results.",
+        lang="en",
+    )
     assert "mental_state" in believes.flags and believes.confidence < said.confidence
     assert "request" in urged.flags and urged.confidence < said.confidence
 
 
 def test_unbalanced_quote_still_yields_other_claims():
-    text = ("“This is where it starts, Warren said.\n"
-            "Sanders said the plan was too timid.")
+    text = "“This is where it starts, Warren said.\nSanders said the plan was too timid."
     claims = extract(text, lang="en")
     assert any(c.speaker == "Sanders" and c.content == "the plan was too timid" for c in claims)
 

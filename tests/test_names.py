@@ -7,14 +7,31 @@ from claims.pipeline.names import is_subname, name_key, romanise, tokens_match
 HI_FIXES = (("ं", "n"),)
 
 
-@pytest.mark.parametrize("a, b", [("Tokayev", "टोकायव"), ("Serdyukov", "सेरड्यूकोव"), ("उली", "वली"),
-                                  ("Uali", "उली"), ("Kassym", "कसीम"), ("Andrei", "आंद्रेई")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Tokayev", "टोकायव"),
+        ("Serdyukov", "सेरड्यूकोव"),
+        ("उली", "वली"),
+        ("Uali", "उली"),
+        ("Kassym", "कसीम"),
+        ("Andrei", "आंद्रेई"),
+    ],
+)
 def test_same_name(a, b):
     assert tokens_match(romanise(a, HI_FIXES), romanise(b, HI_FIXES))
 
 
-@pytest.mark.parametrize("a, b", [("Tokayev", "Tokarev"), ("Serdyukov", "Serdyuk"), ("Masimov", "Maximov"),
-                                  ("Clinton", "Clintons"), ("राम", "श्याम")])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Tokayev", "Tokarev"),
+        ("Serdyukov", "Serdyuk"),
+        ("Masimov", "Maximov"),
+        ("Clinton", "Clintons"),
+        ("राम", "श्याम"),
+    ],
+)
 def test_near_misses_differ(a, b):
     assert not tokens_match(romanise(a), romanise(b))
 

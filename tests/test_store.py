@@ -31,13 +31,13 @@ from claims.store.export import EXPORT_COLUMNS, write_claimreview, write_rows
 from claims.store.query import iter_claims
 from claims.store.schema import articles, claims
 from claims.store.statuses import check_in_use
-from tests.store_fixtures import engine, store_url  # noqa: F401
 
-HI = ("राष्ट्रपति कसीम-जोमार्ट टोकायव ने कहा कि स्थिति नियंत्रण में है। "
-      "प्रवक्ता बेरिक उली ने कहा कि सेना एक सप्ताह में लौटेगी।")
+HI = "राष्ट्रपति कसीम-जोमार्ट टोकायव ने कहा कि स्थिति नियंत्रण में है। प्रवक्ता बेरिक उली ने कहा कि सेना एक सप्ताह में लौटेगी।"
 HI_LATER = "बाद में Tokayev ने कहा कि विदेशी आतंकवादी शामिल थे।"
-EN = ("Mayor Ana Ruiz said taxes would not rise. “We balanced the books,” Ruiz said. "
-      "Officials said @SUM(A1) was the deficit.")
+EN = (
+    "Mayor Ana Ruiz said taxes would not rise. “We balanced the books,” Ruiz said. "
+    "Officials said @SUM(A1) was the deficit."
+)
 
 
 def ids(engine, **kw):
@@ -79,8 +79,15 @@ def test_status_changes_and_history(engine):
     ingest_text(engine, HI, article_key="kz")
     cid = ids(engine)[-1]
     v2 = set_status(engine, cid, "in_progress", analyst="asha")
-    v3 = update_claim(engine, cid, base_version=v2, analyst="ravi", status="false", verdict_note="Wrong dates",
-                      evidence=["https://example.org/a", "https://example.org/b"])
+    v3 = update_claim(
+        engine,
+        cid,
+        base_version=v2,
+        analyst="ravi",
+        status="false",
+        verdict_note="Wrong dates",
+        evidence=["https://example.org/a", "https://example.org/b"],
+    )
     assert (v2, v3) == (2, 3)
     c = get_claim(engine, cid)
     assert (c["status"], c["verdict_note"], c["updated_by"], c["version"]) == ("false", "Wrong dates", "ravi", 3)
@@ -103,17 +110,23 @@ def test_stale_update_is_a_conflict_naming_who_changed_what(engine):
         update_claim(engine, cid, base_version=1, analyst="ravi", status="false")
     c = err.value
     assert (c.base_version, c.current_version) == (1, 2)
-    assert {(x.by, x.field, x.new) for x in c.changes} == {("asha", "status", "true"), ("asha", "verdict_note", "checked")}
+    assert {(x.by, x.field, x.new) for x in c.changes} == {
+        ("asha", "status", "true"),
+        ("asha", "verdict_note", "checked"),
+    }
     assert "asha set status to 'true'" in str(c)
     assert get_claim(engine, cid)["status"] == "true"  # nothing of ravi's was written
 
 
-@pytest.mark.parametrize("changes, error", [
-    ({"status": "bogus"}, StatusError),
-    ({"evidence": ["javascript:alert(1)"]}, EditError),
-    ({"content": "rewritten"}, EditError),
-    ({"corrected_start": 5, "corrected_end": 2}, EditError),
-])
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"status": "bogus"}, StatusError),
+        ({"evidence": ["javascript:alert(1)"]}, EditError),
+        ({"content": "rewritten"}, EditError),
+        ({"corrected_start": 5, "corrected_end": 2}, EditError),
+    ],
+)
 def test_bad_edits_are_refused(engine, changes, error):
     ingest_text(engine, HI, article_key="kz")
     cid = ids(engine)[0]
@@ -127,14 +140,27 @@ def test_bad_edits_are_refused(engine, changes, error):
 def test_reextraction_keeps_analyst_work_and_marks_vanished_claims(engine):
     ingest_text(engine, HI, article_key="kz")
     first, second = sorted(ids(engine))
-    update_claim(engine, first, base_version=1, analyst="asha", status="false", verdict_note="no",
-                 corrected_speaker="Kassym-Jomart Tokayev")
+    update_claim(
+        engine,
+        first,
+        base_version=1,
+        analyst="asha",
+        status="false",
+        verdict_note="no",
+        corrected_speaker="Kassym-Jomart Tokayev",
+    )
     # simulate an older extractor: shift the stored offsets, invent a claim the new one won't find
     with engine.begin() as conn:
-        conn.execute(update(claims).where(claims.c.id == first).values(content_start=claims.c.content_start + 1,
-                                                                       claim_key="old-key"))
-        conn.execute(update(claims).where(claims.c.id == second).values(content="something else", content_start=0,
-                                                                        content_end=3, claim_key="gone"))
+        conn.execute(
+            update(claims)
+            .where(claims.c.id == first)
+            .values(content_start=claims.c.content_start + 1, claim_key="old-key")
+        )
+        conn.execute(
+            update(claims)
+            .where(claims.c.id == second)
+            .values(content="something else", content_start=0, content_end=3, claim_key="gone")
+        )
         art = conn.execute(select(articles.c.id)).scalar()
     r = reextract(engine, art)
     assert (r.claims_kept, r.claims_new, r.claims_stale) == (1, 1, 1)
@@ -163,7 +189,7 @@ def test_filters_and_counts(engine):
 
 
 def test_csv_export_round_trips_through_pandas_and_is_spreadsheet_safe(engine, tmp_path):
-    ingest_text(engine, EN, article_key="city", title="=HYPERLINK(\"x\")", url="https://example.org/city")
+    ingest_text(engine, EN, article_key="city", title='=HYPERLINK("x")', url="https://example.org/city")
     cid = ids(engine)[-1]
     set_status(engine, cid, "misleading", analyst="asha", note="+ context missing")
     path = tmp_path / "out.csv"
@@ -175,15 +201,20 @@ def test_csv_export_round_trips_through_pandas_and_is_spreadsheet_safe(engine, t
     stored = {r["claim_key"]: r for r in list_claims(engine, limit=100)}
     for key, r in rows.items():
         assert r["content"].lstrip("'") == stored[key]["content"]
-        assert r["article_title"] == "'=HYPERLINK(\"x\")"
+        assert r["article_title"] == '\'=HYPERLINK("x")'
     marked = [r for r in rows.values() if r["status"] == "misleading"][0]
     assert marked["verdict_note"] == "'+ context missing" and marked["updated_by"] == "asha"
     assert any(r["content"].startswith("'@SUM") for r in rows.values())
 
 
 def test_claimreview_only_final_verdicts_and_valid_json(engine):
-    ingest_text(engine, EN + " Officials said </script><script>alert(1)</script> was safe.", article_key="city",
-                url="https://example.org/city", title="City")
+    ingest_text(
+        engine,
+        EN + " Officials said </script><script>alert(1)</script> was safe.",
+        article_key="city",
+        url="https://example.org/city",
+        title="City",
+    )
     by_content = {r["content"]: r["id"] for r in list_claims(engine, limit=100)}
     set_status(engine, by_content["taxes would not rise"], "false", analyst="asha", note="Taxes rose 3%")
     set_status(engine, by_content["We balanced the books"], "in_progress", analyst="asha")
@@ -204,8 +235,11 @@ def test_status_in_use_cannot_be_removed(engine, tmp_path):
     ingest_text(engine, HI, article_key="kz")
     set_status(engine, ids(engine)[0], "misleading", analyst="asha")
     cfg = tmp_path / "statuses.toml"
-    cfg.write_text('[[status]]\nkey = "unverified"\ndefault = true\n[[status]]\nkey = "true"\nfinal = true\n'
-                   '[[status]]\nkey = "false"\nfinal = true\n', "utf-8")
+    cfg.write_text(
+        '[[status]]\nkey = "unverified"\ndefault = true\n[[status]]\nkey = "true"\nfinal = true\n'
+        '[[status]]\nkey = "false"\nfinal = true\n',
+        "utf-8",
+    )
     with pytest.raises(StatusError, match="misleading"):
         check_in_use(engine, load_statuses(cfg))
     check_in_use(engine, load_statuses())

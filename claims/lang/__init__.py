@@ -87,10 +87,8 @@ def _expand(phrase: str, light: dict[str, list[str]]) -> tuple[str, ...]:
     """Expand ``{किया}`` placeholders into every inflected form of the light verb."""
     forms = [""]
     for part in phrase.split(" "):
-        if part.startswith("{") and part.endswith("}"):
-            options = light.get(part[1:-1], [part[1:-1]])
-        else:
-            options = [part]
+        placeholder = part.startswith("{") and part.endswith("}")
+        options = light.get(part[1:-1], [part[1:-1]]) if placeholder else [part]
         forms = [(f + " " + o).strip() for f in forms for o in options]
     return tuple(dict.fromkeys(forms))
 

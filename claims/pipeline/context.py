@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-import re
-
 from claims.lang import Pack
-from claims.pipeline.cues import _alt, _B, _E
+from claims.pipeline.cues import _B, _E, _alt
 from claims.pipeline.text import Token
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
-
-import re
 
 from claims.lang import Cue, Pack
 from claims.pipeline.text import WORD_CHAR

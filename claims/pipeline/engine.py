@@ -11,8 +11,16 @@ from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions
 from claims.pipeline.mentions import analyse, left_np
 
-_BASE_CONFIDENCE = {"name": 0.9, "organization": 0.9, "role": 0.8, "pronoun": 0.75, "document": 0.85,
-                    "anonymous": 0.8, "group": 0.7, "author": 0.6}
+_BASE_CONFIDENCE = {
+    "name": 0.9,
+    "organization": 0.9,
+    "role": 0.8,
+    "pronoun": 0.75,
+    "document": 0.85,
+    "anonymous": 0.8,
+    "group": 0.7,
+    "author": 0.6,
+}
 
 
 def article_id_for(text: str) -> str:
@@ -31,6 +39,7 @@ def _dedupe(raws: list[Raw]) -> list[Raw]:
     out: list[Raw] = []
     seen_cues: set[tuple[int, int]] = set()
     seen_content: set[tuple[int, int]] = set()
+
     def named_first(r: Raw) -> int:
         return 0 if r.mention is not None and r.mention.kind in ("name", "organization") else 1
 
@@ -112,8 +121,11 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
     claims: list[Claim] = []
     for r in raws:
         e = entity_of.get(id(r))
-        if e is None and r.mention is not None and r.mention.kind == "pronoun" and any(
-            o is not r and o.content[0] <= r.content[0] and r.content[1] <= o.content[1] for o in raws
+        if (
+            e is None
+            and r.mention is not None
+            and r.mention.kind == "pronoun"
+            and any(o is not r and o.content[0] <= r.content[0] and r.content[1] <= o.content[1] for o in raws)
         ):
             continue  # "Kerry said they had agreed …": a nested report with no one to attribute it to
         if e and not r.source and e.sources:

@@ -92,8 +92,10 @@ class Registry:
             return self._touch(found or self._new("", "author"))
         # anonymous sources, documents, groups: one entity per distinct wording
         key = m.text.lower()
-        found = next((e for e in self.entities if e.type == _TYPE_OF_KIND[m.kind] and key in
-                      (a.lower() for a in e.aliases)), None)
+        found = next(
+            (e for e in self.entities if e.type == _TYPE_OF_KIND[m.kind] and key in (a.lower() for a in e.aliases)),
+            None,
+        )
         return self._touch(found or self._new(m.text, _TYPE_OF_KIND[m.kind], plural=m.plural))
 
     def known(self, m: Mention) -> None:
@@ -159,6 +161,5 @@ class Registry:
 
     def speakers(self) -> list[Speaker]:
         return [
-            Speaker(self.speaker_id(e), e.name, e.type, list(e.aliases), list(e.roles), e.gender)
-            for e in self.entities
+            Speaker(self.speaker_id(e), e.name, e.type, list(e.aliases), list(e.roles), e.gender) for e in self.entities
         ]

@@ -61,8 +61,13 @@ class Doc:
         sents = sentences(text, pack)
         paras = paragraphs(text)
         doc = cls(
-            text, pack, sents, SentenceTokens(text, sents),
-            quotes(text, pack, paras), find_cues(text, pack), paras,
+            text,
+            pack,
+            sents,
+            SentenceTokens(text, sents),
+            quotes(text, pack, paras),
+            find_cues(text, pack),
+            paras,
         )
         doc._starts = [s.start for s in sents]
         return doc
@@ -229,10 +234,7 @@ def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
     # no agent marker: machine-translated or colloquial order ("Tokayev सूचित किया", "वह बोले")
     if ci and not text[toks[ci - 1].end : cue.start].strip():
         m = analyse(pack, text, left_np(pack, text, toks, ci - 1), doc.sents[si].start)
-        if m and (
-            m.kind in ("pronoun", "role", "anonymous")
-            or (m.kind == "name" and LATIN.search(m.name))
-        ):
+        if m and (m.kind in ("pronoun", "role", "anonymous") or (m.kind == "name" and LATIN.search(m.name))):
             return m, cue.start
     return None, cue.start
 
@@ -246,7 +248,8 @@ def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[i
     off = cue.end + len(after) - len(stripped)
     for q in doc.quotes:
         if q.start == off:
-            return q.inner_start, q.inner_end
+            a, b = trim(text, q.inner_start, q.inner_end)
+            return (a, b) if b > a else None
     if after.lstrip().startswith(":"):
         a, b = trim(text, off, sent.end)
         return (a, _extend_over_quote(doc, a, b)) if b > a else None
@@ -269,8 +272,9 @@ def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
     leading venue phrase and without the trailing case marker."""
     pack, text = doc.pack, doc.text
     for v in context.venues(text, pack, doc.toks_at, start, end):
-        after = regex.match(r"\s*(?:" + "|".join(map(regex.escape, pack.venue_markers["words"])) + r")\s*,?",
-                            text[v.end : end])
+        after = regex.match(
+            r"\s*(?:" + "|".join(map(regex.escape, pack.venue_markers["words"])) + r")\s*,?", text[v.end : end]
+        )
         if after:
             start = max(start, v.end + after.end())
     a, b = trim(text, start, end)
@@ -495,8 +499,9 @@ def _skip_after_cue(doc: Doc, si: int, cue: CueMatch) -> tuple[int, str]:
             pos += lead + m.end()
         elif d and d.start() == 0:
             pos += lead + d.end()
-        elif rest.lstrip().startswith(("on ", "in ")) and (d2 := context._date_pattern(pack.code).match(
-                rest.lstrip()[3:])):
+        elif rest.lstrip().startswith(("on ", "in ")) and (
+            d2 := context._date_pattern(pack.code).match(rest.lstrip()[3:])
+        ):
             pos += lead + 3 + d2.end()
         else:
             break
@@ -558,7 +563,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
 
 
 def according_frames(doc: Doc) -> list[Raw]:
-    """"According to X, …", "…, according to X." and "X के मुताबिक, …"."""
+    """ "According to X, …", "…, according to X." and "X के मुताबिक, …"."""
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
     for before, phrases in ((True, pack.according_before), (False, pack.according_after)):
@@ -577,8 +582,9 @@ def according_frames(doc: Doc) -> list[Raw]:
                     continue
                 # after "according to" any noun phrase is a source: "the city's own figures"
                 m = analyse(pack, text, np, -1) or Mention(
-                    np[0].start, np[-1].end, text[np[0].start : np[-1].end], "role", head=np[-1].text.lower())
-                lead = text[sent.start : mt.start()].strip(" ,\"“")
+                    np[0].start, np[-1].end, text[np[0].start : np[-1].end], "role", head=np[-1].text.lower()
+                )
+                lead = text[sent.start : mt.start()].strip(' ,"“')
                 if not lead or lead.lower() in ("but", "and", "yet"):
                     rest = text[np[-1].end : sent.end]
                     cut = rest.find(",")

@@ -67,11 +67,11 @@ def _gap_ok(pack: Pack, text: str, left: Token, right: Token) -> bool:
     if not gap or gap.isspace():
         return True
     # "Mr. Smith", "U.S. Sen. Jones": a full stop after an abbreviation or a title stays inside
-    if gap.startswith(".") and gap[1:].isspace() and (
-        left.text in pack.abbreviations or _is_title(pack, left, text) or _ACRONYM.fullmatch(left.text)
-    ):
-        return True
-    return False
+    return (
+        gap.startswith(".")
+        and gap[1:].isspace()
+        and bool(left.text in pack.abbreviations or _is_title(pack, left, text) or _ACRONYM.fullmatch(left.text))
+    )
 
 
 def left_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 8) -> list[Token]:
@@ -144,8 +144,13 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         if info.get("self"):
             return None  # "I said" inside a quote: the quote's speaker, handled by quote frames
         return Mention(
-            last.start, last.end, last.text, "pronoun", head=head,
-            gender=info.get("gender", ""), plural=info.get("number") == "pl",
+            last.start,
+            last.end,
+            last.text,
+            "pronoun",
+            head=head,
+            gender=info.get("gender", ""),
+            plural=info.get("number") == "pl",
         )
     if last.text in pack.author_words:
         return Mention(last.start, last.end, last.text, "author", head=head)
@@ -164,8 +169,15 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         for kind, lst in (("anonymous", pack.anonymous), ("document", pack.documents), ("role", pack.roles)):
             if listed_head(lst):
                 gender = "m" if head in pack.male_roles else "f" if head in pack.female_roles else ""
-                return Mention(np[0].start, last.end, whole, kind, head=head, gender=gender,
-                               plural=kind == "anonymous" and head.endswith("s"))
+                return Mention(
+                    np[0].start,
+                    last.end,
+                    whole,
+                    kind,
+                    head=head,
+                    gender=gender,
+                    plural=kind == "anonymous" and head.endswith("s"),
+                )
 
     # names: a run of name-like tokens at the right end, with titles just before them
     def name_like(t: Token) -> bool:
@@ -207,8 +219,15 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         if is_org and not pack.verb_final:
             name = _LEADING_THE.sub("", whole)
         return Mention(
-            m_start, last.end, text[m_start : last.end], "organization" if is_org else "name",
-            name=name, name_tokens=[t.text for t in names], role=role, head=head, gender=gender,
+            m_start,
+            last.end,
+            text[m_start : last.end],
+            "organization" if is_org else "name",
+            name=name,
+            name_tokens=[t.text for t in names],
+            role=role,
+            head=head,
+            gender=gender,
         )
     if any(_lower(pack, t.text) in pack.organizations for t in np):
         return Mention(np[0].start, last.end, whole, "organization", name=whole, head=head)

@@ -29,9 +29,7 @@ def romanise(token: str, fixes: tuple[tuple[str, str], ...] = ()) -> str:
         token = token.replace(src, dst)
     s = re.sub(r"[^a-z]", "", anyascii(token).lower())
     s = s.replace("ph", "f").replace("ee", "i").replace("oo", "u")
-    if len(s) > 1 and s[0] in "vw" and s[1] not in _VOWELS - {"y"}:
-        s = "u" + s[1:]
-    elif s.startswith(("va", "wa")) and len(s) > 3:
+    if len(s) > 1 and s[0] in "vw" and s[1] not in _VOWELS - {"y"} or s.startswith(("va", "wa")) and len(s) > 3:
         s = "u" + s[1:]
     return s
 

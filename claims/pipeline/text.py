@@ -15,7 +15,11 @@ WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’.][\p{L}\p{M}\p{N}]+)*")
 # The same word characters for the stdlib ``re`` (three times faster on big alternations):
 # letters and digits, plus the combining marks of the scripts we have packs for or expect
 # (Latin diacritics, Cyrillic, Hebrew, Arabic, the Indic blocks without "।" and "॥", Thai) and ZWJ/ZWNJ.
-WORD_CHAR = r"(?:[^\W_]|[\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0900-\u0963\u0966-\u0DFF\u0E31-\u0E4E\u200C\u200D])"
+_MARKS = (
+    r"\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u0610-\u061A\u064B-\u065F"
+    r"\u0900-\u0963\u0966-\u0DFF\u0E31-\u0E4E\u200C\u200D"
+)
+WORD_CHAR = rf"(?:[^\W_]|[{_MARKS}])"
 LETTER = regex.compile(r"[\p{L}\p{M}]")
 
 
@@ -84,9 +88,8 @@ def _ends_sentence(text: str, i: int, pack: Pack) -> bool:
     after = text[i + 1 : i + 4].lstrip()
     if not pack.verb_final and after[:1].islower():
         return False  # "The S.E.C. said": a sentence does not start in lower case
-    if nxt and not nxt.isspace() and not pack.verb_final and nxt not in "\"”’)":
-        return False  # "U.S.-led", "example.com"; verb-final packs allow "कहा.उन्होंने"
-    return True
+    # "U.S.-led", "example.com" do not end a sentence; verb-final packs allow "कहा.उन्होंने"
+    return not (nxt and not nxt.isspace() and not pack.verb_final and nxt not in '"”’)')
 
 
 def sentences(text: str, pack: Pack) -> list[Sentence]:
@@ -177,10 +180,14 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
             if cur_open is None:
                 if ch in opens and (ch not in "'’‘" or _is_open_ok(text, i)):
                     cur_open, cur_close = i, opens[ch]
-            elif ch == cur_close and (ch not in "'’" or _is_close_ok(text, i)):
-                out.append(Quote(cur_open, i + 1, cur_open + 1, i, True))
-                cur_open = None
-            elif ch in closes and ch != cur_close and ch in "”»" and cur_close in "”»":
+            elif (
+                ch == cur_close
+                and (ch not in "'’" or _is_close_ok(text, i))
+                or ch in closes
+                and ch != cur_close
+                and ch in "”»"
+                and cur_close in "”»"
+            ):
                 out.append(Quote(cur_open, i + 1, cur_open + 1, i, True))
                 cur_open = None
         if cur_open is not None:

@@ -11,13 +11,31 @@ A library with no UI in it; the CLI and the app call the same functions::
 from claims.store.db import make_engine, open_store, resolve_url, upgrade
 from claims.store.ingest import IngestResult, ingest_text, reextract
 from claims.store.query import ClaimFilter, count_claims, counts_by, get_claim, iter_claims, list_claims
-from claims.store.statuses import Status, Statuses, StatusError, load_statuses
+from claims.store.statuses import Status, StatusError, Statuses, load_statuses
 from claims.store.workflow import Conflict, EditError, bulk_status, history_of, set_status, update_claim
 
 __all__ = [
-    "make_engine", "open_store", "resolve_url", "upgrade",
-    "IngestResult", "ingest_text", "reextract",
-    "ClaimFilter", "count_claims", "counts_by", "get_claim", "iter_claims", "list_claims",
-    "Status", "Statuses", "StatusError", "load_statuses",
-    "Conflict", "EditError", "bulk_status", "history_of", "set_status", "update_claim",
+    "make_engine",
+    "open_store",
+    "resolve_url",
+    "upgrade",
+    "IngestResult",
+    "ingest_text",
+    "reextract",
+    "ClaimFilter",
+    "count_claims",
+    "counts_by",
+    "get_claim",
+    "iter_claims",
+    "list_claims",
+    "Status",
+    "Statuses",
+    "StatusError",
+    "load_statuses",
+    "Conflict",
+    "EditError",
+    "bulk_status",
+    "history_of",
+    "set_status",
+    "update_claim",
 ]

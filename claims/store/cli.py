@@ -8,6 +8,7 @@ import sys
 from sqlalchemy import select
 from tqdm import tqdm
 
+from claims.cli_util import output as _output
 from claims.inputs import InputError, iter_articles
 from claims.lang import available
 from claims.store.db import current_revision, head_revision, make_engine, open_store, resolve_url, upgrade
@@ -28,26 +29,37 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     statuses = load_statuses(args.statuses)
     counts = {"new": 0, "duplicate": 0, "failed": 0}
     claims_n = 0
-    items = tqdm(iter_articles(args.paths), desc="ingest", unit=" art", file=sys.stderr,
-                 disable=None if args.progress else True)
+    items = tqdm(
+        iter_articles(args.paths), desc="ingest", unit=" art", file=sys.stderr, disable=None if args.progress else True
+    )
     for item in items:
         if isinstance(item, InputError):
             counts["failed"] += 1
             tqdm.write(f"skipped {item}", file=sys.stderr)
             continue
         try:
-            r = ingest_text(engine, item.text, article_key=item.article_id, title=item.meta.get("title", ""),
-                            url=item.meta.get("url", ""), outlet=item.meta.get("outlet", ""),
-                            published=item.meta.get("published", item.meta.get("date", "")),
-                            lang=None if args.lang == "auto" else args.lang, statuses=statuses)
+            r = ingest_text(
+                engine,
+                item.text,
+                article_key=item.article_id,
+                title=item.meta.get("title", ""),
+                url=item.meta.get("url", ""),
+                outlet=item.meta.get("outlet", ""),
+                published=item.meta.get("published", item.meta.get("date", "")),
+                lang=None if args.lang == "auto" else args.lang,
+                statuses=statuses,
+            )
         except Exception as e:  # one bad article never stops the batch; its transaction rolled back
             counts["failed"] += 1
             tqdm.write(f"skipped {item.origin}: {e}", file=sys.stderr)
             continue
         counts[r.outcome] += 1
         claims_n += r.claims_new
-    print(f"{counts['new']} new, {counts['duplicate']} duplicate, {counts['failed']} failed; "
-          f"{claims_n} claims stored in {resolve_url(args.db)}", file=sys.stderr)
+    print(
+        f"{counts['new']} new, {counts['duplicate']} duplicate, {counts['failed']} failed; "
+        f"{claims_n} claims stored in {resolve_url(args.db)}",
+        file=sys.stderr,
+    )
     return 1 if counts["failed"] else 0
 
 
@@ -74,8 +86,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     try:
         cid = claim_id_for_key(engine, args.claim_id)
-        v = set_status(engine, cid, args.status, analyst=args.analyst, note=args.note,
-                       statuses=load_statuses(args.statuses))
+        v = set_status(
+            engine, cid, args.status, analyst=args.analyst, note=args.note, statuses=load_statuses(args.statuses)
+        )
     except (EditError, StatusError, Conflict) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -87,15 +100,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     statuses = load_statuses(args.statuses)
     f = ClaimFilter(statuses=args.status or [], speaker=args.speaker or "", include_stale=not args.no_stale)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output and args.output != "-" else sys.stdout
-    try:
+    with _output(args.output) as out:
         if args.format == "claimreview":
             n = write_claimreview(iter_claims(engine, f), out, statuses, publisher=args.publisher)
         else:
             n = write_rows(iter_claims(engine, f), out, args.format)
-    finally:
-        if out is not sys.stdout:
-            out.close()
     print(f"{n} claims exported", file=sys.stderr)
     return 0
 
@@ -119,7 +128,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     i = sub.add_parser("ingest", help="extract and store articles")
-    i.add_argument("paths", nargs="+", help=".txt, folder, '-', or .csv/.jsonl with id,text (+title,url,outlet,published)")
+    i.add_argument(
+        "paths", nargs="+", help=".txt, folder, '-', or .csv/.jsonl with id,text (+title,url,outlet,published)"
+    )
     i.add_argument("--lang", default="auto", choices=["auto", *available()])
     i.add_argument("--statuses", help="status configuration file (TOML)")
     i.add_argument("--no-progress", dest="progress", action="store_false")

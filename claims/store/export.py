@@ -12,10 +12,34 @@ from claims.store.statuses import Statuses
 
 # Stable, documented column order of `claims export --format csv` (append only; never reorder).
 EXPORT_COLUMNS = (
-    "claim_id", "article_id", "content", "content_start", "content_end", "kind", "cue", "speaker",
-    "speaker_mention", "speaker_type", "speaker_role", "source", "date", "confidence", "flags", "lang",
-    "article_title", "article_url", "article_outlet", "article_published",
-    "status", "verdict_note", "evidence", "assignee", "corrected_speaker", "stale", "updated_by", "updated_at",
+    "claim_id",
+    "article_id",
+    "content",
+    "content_start",
+    "content_end",
+    "kind",
+    "cue",
+    "speaker",
+    "speaker_mention",
+    "speaker_type",
+    "speaker_role",
+    "source",
+    "date",
+    "confidence",
+    "flags",
+    "lang",
+    "article_title",
+    "article_url",
+    "article_outlet",
+    "article_published",
+    "status",
+    "verdict_note",
+    "evidence",
+    "assignee",
+    "corrected_speaker",
+    "stale",
+    "updated_by",
+    "updated_at",
     "version",
 )
 
@@ -99,8 +123,9 @@ def claim_review(r: dict[str, Any], statuses: Statuses, publisher: str = "claims
     return review
 
 
-def write_claimreview(rows: Iterable[dict[str, Any]], fh: IO[str], statuses: Statuses,
-                      publisher: str = "claims desk") -> int:
+def write_claimreview(
+    rows: Iterable[dict[str, Any]], fh: IO[str], statuses: Statuses, publisher: str = "claims desk"
+) -> int:
     """A JSON array of ClaimReview objects. "</" is escaped so the output can sit inside an HTML
     ``<script type="application/ld+json">`` whatever the claim text contains."""
     reviews = [rv for r in rows if (rv := claim_review(r, statuses, publisher)) is not None]

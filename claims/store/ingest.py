@@ -22,9 +22,26 @@ from claims.store.schema import article_speakers, articles, claims, history, per
 from claims.store.statuses import Statuses, load_statuses
 
 LINKED_TYPES = ("person", "organization", "group")
-EXTRACTED = ("content", "content_start", "content_end", "kind", "cue", "cue_start", "cue_end", "speaker",
-             "speaker_mention", "speaker_start", "speaker_end", "speaker_type", "speaker_role", "source", "date",
-             "sentence_index", "confidence", "lang")
+EXTRACTED = (
+    "content",
+    "content_start",
+    "content_end",
+    "kind",
+    "cue",
+    "cue_start",
+    "cue_end",
+    "speaker",
+    "speaker_mention",
+    "speaker_start",
+    "speaker_end",
+    "speaker_type",
+    "speaker_role",
+    "source",
+    "date",
+    "sentence_index",
+    "confidence",
+    "lang",
+)
 
 
 def now() -> datetime:
@@ -62,8 +79,9 @@ def link_person(conn: Connection, sp: Speaker, lang: str) -> int | None:
         return None
     sk = skeleton(keys[-1])
     rows = conn.execute(
-        select(persons.c.id, persons.c.name, persons.c.name_keys, persons.c.aliases)
-        .where(persons.c.skeleton == sk, persons.c.type == sp.type, persons.c.merged_into.is_(None))
+        select(persons.c.id, persons.c.name, persons.c.name_keys, persons.c.aliases).where(
+            persons.c.skeleton == sk, persons.c.type == sp.type, persons.c.merged_into.is_(None)
+        )
     ).all()
     fits = [r for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)]
     exact = [r for r in fits if r.name_keys.split() == keys]
@@ -81,8 +99,12 @@ def link_person(conn: Connection, sp: Speaker, lang: str) -> int | None:
         return pick.id
     return conn.execute(
         insert(persons).values(
-            name=sp.name, type=sp.type, name_keys=" ".join(keys), skeleton=sk,
-            aliases=json.dumps(sp.aliases, ensure_ascii=False), created_at=now(),
+            name=sp.name,
+            type=sp.type,
+            name_keys=" ".join(keys),
+            skeleton=sk,
+            aliases=json.dumps(sp.aliases, ensure_ascii=False),
+            created_at=now(),
         )
     ).inserted_primary_key[0]
 
@@ -90,21 +112,31 @@ def link_person(conn: Connection, sp: Speaker, lang: str) -> int | None:
 def _store_speakers(conn: Connection, article_id: int, ex: Extraction) -> dict[str, tuple[int, int | None]]:
     """Article speakers with their persons: local id → (article speaker id, person id)."""
     out = {}
-    existing = {r.local_id: r for r in conn.execute(
-        select(article_speakers).where(article_speakers.c.article_id == article_id)).all()}
+    existing = {
+        r.local_id: r
+        for r in conn.execute(select(article_speakers).where(article_speakers.c.article_id == article_id)).all()
+    }
     for sp in ex.speakers:
-        values = dict(name=sp.name, type=sp.type, aliases=json.dumps(sp.aliases, ensure_ascii=False),
-                      roles=json.dumps(sp.roles, ensure_ascii=False))
+        values = dict(
+            name=sp.name,
+            type=sp.type,
+            aliases=json.dumps(sp.aliases, ensure_ascii=False),
+            roles=json.dumps(sp.roles, ensure_ascii=False),
+        )
         if sp.speaker_id in existing:
             row = existing[sp.speaker_id]
             person_id = row.person_id if row.person_id is not None else link_person(conn, sp, ex.lang)
-            conn.execute(update(article_speakers).where(article_speakers.c.id == row.id)
-                         .values(person_id=person_id, **values))
+            conn.execute(
+                update(article_speakers).where(article_speakers.c.id == row.id).values(person_id=person_id, **values)
+            )
             out[sp.speaker_id] = (row.id, person_id)
         else:
             person_id = link_person(conn, sp, ex.lang)
-            sid = conn.execute(insert(article_speakers).values(
-                article_id=article_id, local_id=sp.speaker_id, person_id=person_id, **values)).inserted_primary_key[0]
+            sid = conn.execute(
+                insert(article_speakers).values(
+                    article_id=article_id, local_id=sp.speaker_id, person_id=person_id, **values
+                )
+            ).inserted_primary_key[0]
             out[sp.speaker_id] = (sid, person_id)
     return out
 
@@ -149,15 +181,39 @@ def ingest_text(
         if taken:
             key = f"{key}-{h[:8]}"  # same name, different text: keep both
             ex = extract_article(text, lang=lang, article_id=key)
-        article_id = conn.execute(insert(articles).values(
-            article_key=key, text_hash=h, text=text, title=title, url=url, outlet=outlet, published=published,
-            lang=ex.lang, extractor_version=__version__, created_at=now(),
-        )).inserted_primary_key[0]
+        article_id = conn.execute(
+            insert(articles).values(
+                article_key=key,
+                text_hash=h,
+                text=text,
+                title=title,
+                url=url,
+                outlet=outlet,
+                published=published,
+                lang=ex.lang,
+                extractor_version=__version__,
+                created_at=now(),
+            )
+        ).inserted_primary_key[0]
         speakers = _store_speakers(conn, article_id, ex)
         ts = now()
-        rows = [dict(claim_key=c.claim_id, article_id=article_id, status=statuses.default.key, verdict_note="",
-                     evidence="[]", assignee="", corrected_speaker="", stale=False, updated_by="extractor",
-                     updated_at=ts, version=1, **_claim_values(c, speakers)) for c in ex.claims]
+        rows = [
+            dict(
+                claim_key=c.claim_id,
+                article_id=article_id,
+                status=statuses.default.key,
+                verdict_note="",
+                evidence="[]",
+                assignee="",
+                corrected_speaker="",
+                stale=False,
+                updated_by="extractor",
+                updated_at=ts,
+                version=1,
+                **_claim_values(c, speakers),
+            )
+            for c in ex.claims
+        ]
         if rows:
             conn.execute(insert(claims), rows)
     return IngestResult(key, "new", article_id, claims_new=len(rows))
@@ -192,8 +248,11 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
             match = next((r for r in unmatched.values() if r.claim_key == c.claim_id), None)
             match = match or next((r for r in unmatched.values() if r.content == c.content), None)
             match = match or max(
-                (r for r in unmatched.values()
-                 if _overlap((r.content_start, r.content_end), (c.content_start, c.content_end)) >= 0.5),
+                (
+                    r
+                    for r in unmatched.values()
+                    if _overlap((r.content_start, r.content_end), (c.content_start, c.content_end)) >= 0.5
+                ),
                 key=lambda r: _overlap((r.content_start, r.content_end), (c.content_start, c.content_end)),
                 default=None,
             )
@@ -210,17 +269,32 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
                 key = c.claim_id
                 if conn.execute(select(claims.c.id).where(claims.c.claim_key == key)).first():
                     key = hashlib.blake2b(f"{key}|{ts.isoformat()}".encode(), digest_size=8).hexdigest()
-                conn.execute(insert(claims).values(
-                    claim_key=key, article_id=article_id, status=statuses.default.key, verdict_note="",
-                    evidence="[]", assignee="", corrected_speaker="", stale=False, updated_by="extractor",
-                    updated_at=ts, version=1, **values))
+                conn.execute(
+                    insert(claims).values(
+                        claim_key=key,
+                        article_id=article_id,
+                        status=statuses.default.key,
+                        verdict_note="",
+                        evidence="[]",
+                        assignee="",
+                        corrected_speaker="",
+                        stale=False,
+                        updated_by="extractor",
+                        updated_at=ts,
+                        version=1,
+                        **values,
+                    )
+                )
                 result.claims_new += 1
         for r in unmatched.values():
             if r.stale:
                 continue
             conn.execute(update(claims).where(claims.c.id == r.id).values(stale=True, version=r.version + 1))
-            conn.execute(insert(history).values(claim_id=r.id, at=ts, by="extractor", field="stale",
-                                                old="false", new="true", version=r.version + 1))
+            conn.execute(
+                insert(history).values(
+                    claim_id=r.id, at=ts, by="extractor", field="stale", old="false", new="true", version=r.version + 1
+                )
+            )
             result.claims_stale += 1
         conn.execute(update(articles).where(articles.c.id == article_id).values(extractor_version=__version__))
     return result

@@ -16,8 +16,11 @@ from claims.store.schema import article_speakers, articles, claims, persons
 
 CLAIM_COLUMNS = [c for c in claims.c]
 ARTICLE_COLUMNS = [
-    articles.c.article_key, articles.c.title.label("article_title"), articles.c.url.label("article_url"),
-    articles.c.outlet.label("article_outlet"), articles.c.published.label("article_published"),
+    articles.c.article_key,
+    articles.c.title.label("article_title"),
+    articles.c.url.label("article_url"),
+    articles.c.outlet.label("article_outlet"),
+    articles.c.published.label("article_published"),
 ]
 
 
@@ -46,8 +49,11 @@ def persons_named(engine: Engine, name: str) -> list[int]:
     if not keys:
         return []
     with reading(engine) as conn:
-        rows = conn.execute(select(persons.c.id, persons.c.name_keys).where(
-            persons.c.skeleton.in_({skeleton(k) for k in keys}), persons.c.merged_into.is_(None))).all()
+        rows = conn.execute(
+            select(persons.c.id, persons.c.name_keys).where(
+                persons.c.skeleton.in_({skeleton(k) for k in keys}), persons.c.merged_into.is_(None)
+            )
+        ).all()
     return [r.id for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)]
 
 
@@ -100,8 +106,12 @@ def iter_claims(engine: Engine, f: ClaimFilter | None = None, *, batch: int = 10
     f = f or ClaimFilter()
     last = 0
     while True:
-        stmt = _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS).where(claims.c.id > last) \
-            .order_by(claims.c.id).limit(batch)
+        stmt = (
+            _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS)
+            .where(claims.c.id > last)
+            .order_by(claims.c.id)
+            .limit(batch)
+        )
         with reading(engine) as conn:
             rows = [dict(r._mapping) for r in conn.execute(stmt)]
         yield from rows
@@ -117,24 +127,38 @@ def count_claims(engine: Engine, f: ClaimFilter | None = None) -> int:
 
 def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: int = 50) -> list[tuple[Any, int]]:
     """Claim counts grouped by ``status``, ``speaker``, ``outlet`` or ``lang``, largest first."""
-    col = {"status": claims.c.status, "speaker": claims.c.speaker, "outlet": articles.c.outlet,
-           "lang": claims.c.lang, "speaker_type": claims.c.speaker_type}[column]
-    stmt = _select(engine, f or ClaimFilter(), [col, func.count().label("n")]).group_by(col) \
-        .order_by(func.count().desc()).limit(limit)
+    col = {
+        "status": claims.c.status,
+        "speaker": claims.c.speaker,
+        "outlet": articles.c.outlet,
+        "lang": claims.c.lang,
+        "speaker_type": claims.c.speaker_type,
+    }[column]
+    stmt = (
+        _select(engine, f or ClaimFilter(), [col, func.count().label("n")])
+        .group_by(col)
+        .order_by(func.count().desc())
+        .limit(limit)
+    )
     with reading(engine) as conn:
         return [(r[0], r[1]) for r in conn.execute(stmt)]
 
 
 def get_claim(engine: Engine, claim_id: int) -> dict | None:
-    stmt = select(*CLAIM_COLUMNS, *ARTICLE_COLUMNS, articles.c.text.label("article_text")).select_from(
-        claims.join(articles, articles.c.id == claims.c.article_id)).where(claims.c.id == claim_id)
+    stmt = (
+        select(*CLAIM_COLUMNS, *ARTICLE_COLUMNS, articles.c.text.label("article_text"))
+        .select_from(claims.join(articles, articles.c.id == claims.c.article_id))
+        .where(claims.c.id == claim_id)
+    )
     with reading(engine) as conn:
         row = conn.execute(stmt).first()
         if row is None:
             return None
         out = dict(row._mapping)
         if out["article_speaker_id"]:
-            sp = conn.execute(select(article_speakers).where(article_speakers.c.id == out["article_speaker_id"])).first()
+            sp = conn.execute(
+                select(article_speakers).where(article_speakers.c.id == out["article_speaker_id"])
+            ).first()
             out["speaker_aliases"] = json.loads(sp.aliases) if sp else []
             out["speaker_roles"] = json.loads(sp.roles) if sp else []
         else:
@@ -144,8 +168,20 @@ def get_claim(engine: Engine, claim_id: int) -> dict | None:
 
 
 def list_articles(engine: Engine, *, limit: int = 100, offset: int = 0, search: str = "") -> list[dict]:
-    stmt = select(articles.c.id, articles.c.article_key, articles.c.title, articles.c.outlet, articles.c.published,
-                  articles.c.lang, articles.c.created_at).order_by(articles.c.id.desc()).limit(limit).offset(offset)
+    stmt = (
+        select(
+            articles.c.id,
+            articles.c.article_key,
+            articles.c.title,
+            articles.c.outlet,
+            articles.c.published,
+            articles.c.lang,
+            articles.c.created_at,
+        )
+        .order_by(articles.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
     if search.strip():
         stmt = stmt.where(or_(articles.c.title.ilike(f"%{search}%"), articles.c.article_key.ilike(f"%{search}%")))
     with reading(engine) as conn:
@@ -158,8 +194,12 @@ def get_article(engine: Engine, article_id: int) -> dict | None:
         if row is None:
             return None
         out = dict(row._mapping)
-        out["claims"] = [dict(r._mapping) for r in conn.execute(
-            select(claims).where(claims.c.article_id == article_id).order_by(claims.c.content_start))]
+        out["claims"] = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(claims).where(claims.c.article_id == article_id).order_by(claims.c.content_start)
+            )
+        ]
     return out
 
 

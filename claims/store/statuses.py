@@ -54,17 +54,22 @@ def load_statuses(path: str | Path | None = None) -> Statuses:
     Raises ``StatusError`` for a file with no statuses, duplicate keys or a missing field.
     """
     path = path or os.environ.get("CLAIMS_STATUSES")
-    raw = Path(path).read_text("utf-8") if path else (resources.files(__package__) / "statuses.toml").read_text(
-        "utf-8")
+    raw = Path(path).read_text("utf-8") if path else (resources.files(__package__) / "statuses.toml").read_text("utf-8")
     data = tomllib.loads(raw)
     items = []
     for n, s in enumerate(data.get("status", []), 1):
         try:
-            items.append(Status(
-                key=s["key"], label=s.get("label", s["key"]), color=s.get("color", "#9e9e9e"),
-                final=bool(s.get("final", False)), rating=s.get("rating"),
-                alternate_name=s.get("alternate_name", s.get("label", s["key"])), default=bool(s.get("default")),
-            ))
+            items.append(
+                Status(
+                    key=s["key"],
+                    label=s.get("label", s["key"]),
+                    color=s.get("color", "#9e9e9e"),
+                    final=bool(s.get("final", False)),
+                    rating=s.get("rating"),
+                    alternate_name=s.get("alternate_name", s.get("label", s["key"])),
+                    default=bool(s.get("default")),
+                )
+            )
         except KeyError as e:
             raise StatusError(f"status #{n} has no {e.args[0]!r}") from None
     if not items:

@@ -20,8 +20,7 @@ from claims.store.ingest import now
 from claims.store.schema import claims, history
 from claims.store.statuses import Statuses, load_statuses
 
-EDITABLE = ("status", "verdict_note", "evidence", "assignee", "corrected_speaker", "corrected_start",
-            "corrected_end")
+EDITABLE = ("status", "verdict_note", "evidence", "assignee", "corrected_speaker", "corrected_start", "corrected_end")
 
 
 @dataclass
@@ -39,7 +38,11 @@ class Conflict(Exception):
 
     def __init__(self, claim_id: int, base_version: int, current_version: int, changes: list[Change]):
         self.claim_id, self.base_version, self.current_version, self.changes = (
-            claim_id, base_version, current_version, changes)
+            claim_id,
+            base_version,
+            current_version,
+            changes,
+        )
         who = "; ".join(f"{c.by} set {c.field} to {c.new!r}" for c in changes[-5:]) or "another update"
         super().__init__(f"claim {claim_id} changed since version {base_version} (now {current_version}): {who}")
 
@@ -82,8 +85,9 @@ def _validate(changes: dict[str, Any], statuses: Statuses, row) -> dict[str, Any
 
 
 def changes_since(conn: Connection, claim_id: int, version: int) -> list[Change]:
-    rows = conn.execute(select(history).where(history.c.claim_id == claim_id, history.c.version > version)
-                        .order_by(history.c.id)).all()
+    rows = conn.execute(
+        select(history).where(history.c.claim_id == claim_id, history.c.version > version).order_by(history.c.id)
+    ).all()
     return [Change(r.by, r.at.isoformat() if r.at else "", r.field, r.old, r.new, r.version) for r in rows]
 
 
@@ -120,22 +124,41 @@ def update_claim(
         new_version = base_version + 1
         ts = now()
         res = conn.execute(
-            update(claims).where(claims.c.id == claim_id, claims.c.version == base_version)
+            update(claims)
+            .where(claims.c.id == claim_id, claims.c.version == base_version)
             .values(version=new_version, updated_by=analyst, updated_at=ts, **diff)
         )
         if res.rowcount != 1:  # cannot happen under the row lock; refuse rather than guess
             current = conn.execute(select(claims.c.version).where(claims.c.id == claim_id)).scalar()
             raise Conflict(claim_id, base_version, current or -1, changes_since(conn, claim_id, base_version))
-        conn.execute(insert(history), [
-            dict(claim_id=claim_id, at=ts, by=analyst, field=k, old=_text(getattr(row, k)), new=_text(v),
-                 version=new_version)
-            for k, v in diff.items()
-        ])
+        conn.execute(
+            insert(history),
+            [
+                dict(
+                    claim_id=claim_id,
+                    at=ts,
+                    by=analyst,
+                    field=k,
+                    old=_text(getattr(row, k)),
+                    new=_text(v),
+                    version=new_version,
+                )
+                for k, v in diff.items()
+            ],
+        )
     return new_version
 
 
-def set_status(engine: Engine, claim_id: int, status: str, *, analyst: str, note: str | None = None,
-               base_version: int | None = None, statuses: Statuses | None = None) -> int:
+def set_status(
+    engine: Engine,
+    claim_id: int,
+    status: str,
+    *,
+    analyst: str,
+    note: str | None = None,
+    base_version: int | None = None,
+    statuses: Statuses | None = None,
+) -> int:
     """Set a claim's status (and note). Without ``base_version`` the current version is used:
     for scripts that mean "whatever it is now", and still safe against a concurrent edit."""
     if base_version is None:
@@ -150,8 +173,9 @@ def set_status(engine: Engine, claim_id: int, status: str, *, analyst: str, note
     return update_claim(engine, claim_id, base_version=base_version, analyst=analyst, statuses=statuses, **changes)
 
 
-def bulk_status(engine: Engine, items: list[tuple[int, int]], status: str, *, analyst: str,
-                statuses: Statuses | None = None) -> tuple[list[int], list[Conflict]]:
+def bulk_status(
+    engine: Engine, items: list[tuple[int, int]], status: str, *, analyst: str, statuses: Statuses | None = None
+) -> tuple[list[int], list[Conflict]]:
     """Set one status on many ``(claim id, base version)``; returns the ids changed and the conflicts."""
     done, conflicts = [], []
     for claim_id, version in items:

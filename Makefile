@@ -1,0 +1,42 @@
+# Two commands on a fresh machine:
+#   make app    set up and run the analysts' desk on the embedded SQLite store (./claims.db)
+#   make test   set up and run every test (PostgreSQL and browser tests included when available)
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: app test setup lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[app,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+app: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# PostgreSQL tests run against $$CLAIMS_TEST_PG_URL, else the local server at 127.0.0.1:5432
+# when it answers (skipped with a message when not; CI sets CLAIMS_REQUIRE_PG=1 to fail instead).
+# Browser tests need Debian's chromium: installed here when missing and we are root.
+test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	$(BIN)/ruff check claims tests bench app.py
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check claims tests bench app.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/extract_speed.py ../shared/data/polnear/dev/text --lang en
+	$(BIN)/python bench/extract_speed.py ../shared/data/hindi-news-2020 --lang hi
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
