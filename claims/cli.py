@@ -84,6 +84,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+    from importlib import resources
+
+    env = dict(os.environ)
+    if args.db:
+        env["CLAIMS_DB_URL"] = args.db
+    script = str(resources.files("claims.app") / "streamlit_app.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(args.port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(cmd, env=env)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="claims", description="Who said what, where: claim attribution for news.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -102,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", action="store_true", help="print the scores as JSON")
     v.add_argument("-v", "--verbose", action="store_true", help="scores per article")
     v.set_defaults(func=cmd_evaluate)
+
+    sv = sub.add_parser("serve", help="run the analysts' desk (Streamlit)")
+    sv.add_argument("--port", type=int, default=8501)
+    sv.add_argument("--db", help="database URL (default: $CLAIMS_DB_URL or sqlite:///claims.db)")
+    sv.set_defaults(func=cmd_serve)
 
     try:
         from claims.store.cli import register

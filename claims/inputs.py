@@ -119,9 +119,10 @@ def read_path(path: Path, origin: str | None = None) -> Iterator[Article | Input
     """Articles from one file (by its suffix) or from every .txt/.csv/.jsonl below a folder."""
     origin = origin or str(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".csv", ".jsonl"))
+        kinds = (".txt", ".csv", ".jsonl", ".html", ".htm")
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in kinds)
         if not files:
-            yield InputError(origin, "folder has no .txt, .csv or .jsonl files")
+            yield InputError(origin, "folder has no .txt, .csv, .jsonl or .html files")
         for p in files:
             yield from read_path(p)
         return
@@ -130,8 +131,40 @@ def read_path(path: Path, origin: str | None = None) -> Iterator[Article | Input
     except OSError as e:
         yield InputError(origin, f"cannot read: {e.strerror or e}")
         return
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".jsonl"):
+    yield from read_bytes(path.name, data, origin)
+
+
+def html_to_text(data: str) -> tuple[str, dict[str, str]]:
+    """Main text and metadata (title, url, date, outlet) of an HTML page, via trafilatura.
+
+    Raises ``ValueError`` when no article text can be found.
+    """
+    try:
+        import trafilatura
+    except ImportError:  # pragma: no cover - the app extra installs it
+        raise ValueError("reading HTML needs trafilatura (pip install 'claims[app]')") from None
+    text = trafilatura.extract(data, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise ValueError("no article text found in the HTML")
+    meta: dict[str, str] = {}
+    doc = trafilatura.extract_metadata(data)
+    if doc is not None:
+        for key, attr in (("title", "title"), ("url", "url"), ("published", "date"), ("outlet", "sitename")):
+            value = getattr(doc, attr, None)
+            if value:
+                meta[key] = str(value)
+    return text, meta
+
+
+def read_bytes(
+    name: str, data: bytes, origin: str | None = None, *, unknown_as_text: bool = True
+) -> Iterator[Article | InputError]:
+    """Articles from one file's bytes, by its name's suffix: .txt (one article), .csv/.jsonl
+    (one per row), .html/.htm (the page's main text). Another suffix is read as text, or refused
+    when ``unknown_as_text`` is false (uploads, where it is usually the wrong file)."""
+    origin = origin or name
+    suffix = Path(name).suffix.lower()
+    if suffix in (".csv", ".jsonl", ".html", ".htm"):
         try:
             text = decode(data, origin)
         except ValueError as e:
@@ -140,9 +173,20 @@ def read_path(path: Path, origin: str | None = None) -> Iterator[Article | Input
         if not text.strip():
             yield InputError(origin, "empty")
             return
+        if suffix in (".html", ".htm"):
+            try:
+                body, meta = html_to_text(text)
+            except ValueError as e:
+                yield InputError(origin, str(e))
+                return
+            yield Article(Path(name).stem, body, origin, meta)
+            return
         yield from (_rows_csv if suffix == ".csv" else _rows_jsonl)(text, origin)
         return
-    yield _text_article(path.stem, data, origin)
+    if not unknown_as_text and suffix not in ("", ".txt", ".text", ".md"):
+        yield InputError(origin, f"unsupported file type {suffix!r}; use .txt, .csv, .jsonl or .html")
+        return
+    yield _text_article(Path(name).stem, data, origin)
 
 
 def iter_articles(paths: Iterable[str], stdin: io.BufferedIOBase | None = None) -> Iterator[Article | InputError]:

@@ -1,0 +1,225 @@
+"""Review: the claims table (filtered and paginated in the database), edited in place, with bulk
+status changes, conflicts shown with what the other analyst changed, and a detail view."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from claims.app import state
+from claims.app.filters import claim_filter
+from claims.app.render import badge, esc, sentence_context
+from claims.store import Conflict, EditError, count_claims, get_claim, history_of, list_claims, update_claim
+from claims.store.statuses import StatusError
+
+PAGE_SIZE = 50
+EDITABLE = ("status", "verdict_note")
+
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state.setdefault("review_flash", []).append((kind, message))
+
+
+def _show_flash() -> None:
+    for kind, message in st.session_state.pop("review_flash", []):
+        getattr(st, kind)(message)
+
+
+def _apply(claim_id: int, version: int, changes: dict[str, Any], who: str) -> bool:
+    """Save one claim's changes; a conflict is kept for the analyst to resolve, never dropped."""
+    try:
+        update_claim(state.engine(), claim_id, base_version=version, analyst=who, statuses=state.statuses(), **changes)
+        return True
+    except Conflict as c:
+        st.session_state.setdefault("conflicts", {})[claim_id] = {
+            "mine": changes,
+            "theirs": [(ch.by, ch.field, ch.new) for ch in c.changes],
+            "current_version": c.current_version,
+        }
+    except (EditError, StatusError) as e:
+        _flash("error", f"Claim {claim_id}: {e}")
+    return False
+
+
+def save_editor_changes(edits: dict, frame: pd.DataFrame, who: str) -> tuple[int, int]:
+    """Apply the editor's ``edited_rows`` ({row: {column: value}}); returns (saved, conflicts)."""
+    saved = conflicts = 0
+    for row_index, change in (edits or {}).items():
+        row = frame.iloc[int(row_index)]
+        fields = {k: v for k, v in change.items() if k in EDITABLE}
+        if not fields:
+            continue
+        if _apply(int(row["id"]), int(row["version"]), fields, who):
+            saved += 1
+        elif int(row["id"]) in st.session_state.get("conflicts", {}):
+            conflicts += 1
+    return saved, conflicts
+
+
+def _conflicts(who: str | None) -> None:
+    pending = st.session_state.get("conflicts", {})
+    for claim_id, c in list(pending.items()):
+        theirs = "; ".join(f"**{esc(by)}** set {field} to “{esc(new)}”" for by, field, new in c["theirs"]) or (
+            "another analyst changed it"
+        )
+        mine = ", ".join(f"{k} → “{esc(v)}”" for k, v in c["mine"].items())
+        box = st.container(border=True)
+        box.error(f"Conflict on claim {claim_id}: since you loaded it, {theirs}. Your change ({mine}) was not saved.")
+        c1, c2 = box.columns(2)
+        if c1.button("Apply mine on top of theirs", key=f"conflict_apply_{claim_id}", disabled=not who):
+            del pending[claim_id]
+            if _apply(claim_id, c["current_version"], c["mine"], who or ""):
+                _flash("success", f"Claim {claim_id}: your change was applied on top.")
+            st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
+            st.rerun()
+        if c2.button("Keep theirs, discard mine", key=f"conflict_drop_{claim_id}"):
+            del pending[claim_id]
+            st.rerun()
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "select": False,
+                "id": r["id"],
+                "status": r["status"],
+                "verdict_note": r["verdict_note"],
+                "speaker": r["corrected_speaker"] or r["speaker"],
+                "content": r["content"],
+                "kind": r["kind"],
+                "source": r["source"],
+                "date": r["date"],
+                "article": r["article_title"] or r["article_key"],
+                "stale": bool(r["stale"]),
+                "version": r["version"],
+            }
+            for r in rows
+        ],
+        columns=["select", "id", "status", "verdict_note", "speaker", "content", "kind", "source", "date", "article",
+                 "stale", "version"],
+    )
+
+
+def detail(claim_id: int) -> None:
+    """The claim in context: speaker with role and aliases, source, evidence, history; an edit form."""
+    eng, sts = state.engine(), state.statuses()
+    c = get_claim(eng, claim_id)
+    if c is None:
+        st.warning("That claim no longer exists.")
+        return
+    st.markdown(f"#### Claim {c['id']} {badge(c['status'], sts)}", unsafe_allow_html=True)
+    if c["stale"]:
+        st.caption("The latest extraction no longer finds this claim; it is kept with its review.")
+    st.html(sentence_context(c["article_text"], c["content_start"], c["content_end"]))
+    speaker = c["corrected_speaker"] or c["speaker"] or "(no speaker)"
+    st.markdown(
+        f"**Speaker:** {esc(speaker)} ({esc(c['speaker_type'])})"
+        + (f" · corrected from {esc(c['speaker'])}" if c["corrected_speaker"] else "")
+        + f"  \n**Role:** {esc(c['speaker_role'] or '—')}  \n**Also called:** "
+        + esc(", ".join(c["speaker_aliases"]) or "—")
+        + f"  \n**Cue:** {esc(c['cue'])} · **Kind:** {esc(c['kind'])} · **Source:** {esc(c['source'] or '—')} · "
+        f"**Date:** {esc(c['date'] or '—')}  \n**Article:** {esc(c['article_title'] or c['article_key'])}"
+        + (f" · [{esc(c['article_url'])}]({esc(c['article_url'])})" if c["article_url"] else "")
+        + f"  \n**Confidence:** {c['confidence']:.2f}" + (f" · flags: {esc(c['flags'])}" if c["flags"] else "")
+    )
+    if c["evidence_links"]:
+        st.markdown("**Evidence:**  \n" + "  \n".join(f"- [{esc(u)}]({esc(u)})" for u in c["evidence_links"]))
+    who = state.analyst()
+    # edits are based on the version first shown, not on whatever is stored when Save is pressed
+    base = st.session_state.setdefault(f"detail_base_{claim_id}", c["version"])
+    if base != c["version"]:
+        st.info(f"This claim changed since you opened it (now version {c['version']}); saving will show what changed.")
+    with st.form(f"detail_form_{claim_id}"):
+        status = st.selectbox("Status", sts.keys, index=sts.keys.index(c["status"]) if c["status"] in sts.keys else 0,
+                              format_func=lambda k: sts.get(k).label, key=f"detail_status_{claim_id}")
+        note = st.text_area("Verdict note", value=c["verdict_note"], key=f"detail_note_{claim_id}")
+        evidence = st.text_area("Evidence links (one per line)", value="\n".join(c["evidence_links"]),
+                                key=f"detail_evidence_{claim_id}")
+        c1, c2 = st.columns(2)
+        assignee = c1.text_input("Assignee", value=c["assignee"], key=f"detail_assignee_{claim_id}")
+        corrected = c2.text_input("Correct the speaker", value=c["corrected_speaker"], key=f"detail_speaker_{claim_id}")
+        submitted = st.form_submit_button("Save claim", type="primary", disabled=not who)
+    if submitted and who:
+        changes = {"status": status, "verdict_note": note, "evidence": evidence, "assignee": assignee,
+                   "corrected_speaker": corrected}
+        if _apply(claim_id, base, changes, who):
+            _flash("success", f"Claim {claim_id} saved.")
+        st.session_state.pop(f"detail_base_{claim_id}", None)
+        st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
+        st.rerun()
+    hist = history_of(eng, claim_id)
+    st.markdown("**History**")
+    if hist:
+        st.dataframe(pd.DataFrame([h.__dict__ for h in hist])[["at", "by", "field", "old", "new", "version"]],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption("No changes yet.")
+
+
+def render() -> None:
+    st.title("Review claims")
+    eng, sts = state.engine(), state.statuses()
+    who = state.analyst()
+    _show_flash()
+    _conflicts(who)
+    f = claim_filter("review")
+    total = count_claims(eng, f)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    c1, c2 = st.columns([1, 3])
+    page = int(c1.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key="review_page"))
+    c2.caption(f"{total} claims · page {page} of {pages} · {PAGE_SIZE} per page")
+    nonce = st.session_state.setdefault("review_nonce", 0)
+    editor_key = f"review_editor_{nonce}_{page}_{abs(hash(repr(f))) % 10**8}"
+    st.session_state["review_editor_key"] = editor_key
+    # The rows (and versions) the analyst sees stay fixed while they edit: their edits are saved
+    # against those versions, so a change someone made meanwhile comes back as a conflict.
+    snapshots = st.session_state.setdefault("review_snapshots", {})
+    if editor_key not in snapshots:
+        snapshots.clear()
+        snapshots[editor_key] = list_claims(eng, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows = snapshots[editor_key]
+    frame = _frame(rows)
+    edited = st.data_editor(
+        frame,
+        key=editor_key,
+        hide_index=True,
+        width="stretch",
+        disabled=[c for c in frame.columns if c not in ("select", *EDITABLE)],
+        column_config={
+            "select": st.column_config.CheckboxColumn("✓", width="small"),
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "status": st.column_config.SelectboxColumn("Status", options=sts.keys, required=True),
+            "verdict_note": st.column_config.TextColumn("Verdict note"),
+            "content": st.column_config.TextColumn("Claim", width="large"),
+            "version": None,
+        },
+    )
+    b1, b2, b3 = st.columns([1, 1, 2])
+    if b1.button("Save changes", type="primary", disabled=not who, key="review_save"):
+        edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
+        saved, conflicts = save_editor_changes(edits, frame, who)
+        _flash("success" if not conflicts else "warning", f"Saved {saved} claims; {conflicts} conflicts to resolve.")
+        st.session_state["review_nonce"] = nonce + 1
+        st.rerun()
+    selected = edited[edited["select"]] if len(edited) else edited
+    bulk_status = b2.selectbox("Set status of selected", sts.keys, format_func=lambda k: sts.get(k).label,
+                               key="review_bulk_status", label_visibility="collapsed")
+    if b3.button(f"Set status of {len(selected)} selected", disabled=not who or selected.empty, key="review_bulk"):
+        ok = sum(_apply(int(r["id"]), int(r["version"]), {"status": bulk_status}, who) for _, r in selected.iterrows())
+        _flash("success", f"Set {ok} of {len(selected)} claims to {sts.get(bulk_status).label}.")
+        st.session_state["review_nonce"] = nonce + 1
+        st.rerun()
+    if not who:
+        st.info("Enter your name in the sidebar to edit.")
+    if rows:
+        st.divider()
+        labels = {r["id"]: f"{r['id']}: {(r['corrected_speaker'] or r['speaker'] or '?')} — {r['content'][:80]}"
+                  for r in rows}
+        choice = st.selectbox("Open a claim", [None, *labels], format_func=lambda i: "—" if i is None else labels[i],
+                              key="review_open")
+        if choice is not None:
+            detail(choice)

@@ -1,0 +1,79 @@
+"""Speakers: everyone who said something, across articles; merge, split an alias, reassign."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from claims.app import state
+from claims.store import Conflict, EditError, get_claim, update_claim
+from claims.store.speakers import list_persons, merge_persons, split_alias
+
+
+def render() -> None:
+    st.title("Speakers")
+    eng, sts = state.engine(), state.statuses()
+    who = state.analyst()
+    for kind, msg in st.session_state.pop("speakers_flash", []):
+        getattr(st, kind)(msg)
+    search = st.text_input("Search speakers", key="speakers_search")
+    people = list_persons(eng, search=search)
+    if not people:
+        st.info("No speakers yet.")
+        return
+    table = pd.DataFrame([
+        {"id": p["id"], "speaker": p["name"], "type": p["type"], "claims": p["n"],
+         **{sts.get(k).label: p["by_status"].get(k, 0) for k in sts.keys}, "aliases": ", ".join(p["aliases"])}
+        for p in people
+    ])
+    st.dataframe(table, hide_index=True, width="stretch")
+    labels = {p["id"]: f"{p['name']} (#{p['id']}, {p['n']} claims)" for p in people}
+    aliases = {p["id"]: p["aliases"] for p in people}
+
+    def flash(kind: str, msg: str) -> None:
+        st.session_state.setdefault("speakers_flash", []).append((kind, msg))
+
+    st.subheader("Merge two speakers")
+    c1, c2, c3 = st.columns([2, 2, 1])
+    keep = c1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
+    drop = c2.selectbox("Merge into it", list(labels), format_func=labels.get, key="merge_drop",
+                        index=min(1, len(labels) - 1))
+    if c3.button("Merge", disabled=not who or keep == drop, key="merge_go"):
+        try:
+            n = merge_persons(eng, keep, drop, analyst=who)
+            flash("success", f"Merged {labels[drop]} into {labels[keep]}: {n} claims moved.")
+        except EditError as e:
+            flash("error", str(e))
+        st.rerun()
+
+    st.subheader("Split off a wrong alias")
+    c1, c2, c3 = st.columns([2, 2, 1])
+    person = c1.selectbox("Speaker", list(labels), format_func=labels.get, key="split_person")
+    options = [a for a in aliases.get(person, []) if a != next(p["name"] for p in people if p["id"] == person)]
+    alias = c2.selectbox("Alias", options, key="split_alias") if options else None
+    if c3.button("Split", disabled=not who or not alias, key="split_go"):
+        try:
+            split_alias(eng, person, alias, analyst=who)
+            flash("success", f"“{alias}” is now a speaker of its own.")
+        except EditError as e:
+            flash("error", str(e))
+        st.rerun()
+
+    st.subheader("Reassign a claim's speaker")
+    c1, c2, c3 = st.columns([1, 2, 1])
+    claim_id = c1.number_input("Claim id", min_value=1, step=1, key="reassign_claim")
+    new_speaker = c2.text_input("New speaker", key="reassign_speaker")
+    if c3.button("Reassign", disabled=not who or not new_speaker.strip(), key="reassign_go"):
+        c = get_claim(eng, int(claim_id))
+        if c is None:
+            flash("error", f"No claim {int(claim_id)}.")
+        else:
+            try:
+                update_claim(eng, c["id"], base_version=c["version"], analyst=who, statuses=sts,
+                             corrected_speaker=new_speaker.strip())
+                flash("success", f"Claim {c['id']} now attributed to {new_speaker.strip()} (logged).")
+            except (Conflict, EditError) as e:
+                flash("error", str(e))
+        st.rerun()
+    if not who:
+        st.info("Enter your name in the sidebar to make corrections.")

@@ -1,0 +1,101 @@
+"""HTML for the desk, built from escaped text only (article text may hold <script> or worse)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from claims.store.statuses import Statuses
+
+SPEAKER_COLOR = "#d1c4e9"
+CUE_COLOR = "#ffe0b2"
+CONTENT_COLOR = "#c8e6c9"
+FONT = "'Noto Sans', 'Noto Sans Devanagari', 'Mangal', 'Lohit Devanagari', sans-serif"
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def badge(status: str, statuses: Statuses) -> str:
+    try:
+        s = statuses.get(status)
+        label, color = s.label, s.color
+    except ValueError:
+        label, color = status, "#9e9e9e"
+    return (
+        f'<span class="claim-status" data-status="{esc(status)}" style="background:{esc(color)};color:#fff;'
+        f'border-radius:4px;padding:0 4px;font-size:0.75em;margin-left:2px">{esc(label)}</span>'
+    )
+
+
+def _spans(claims: Iterable[dict[str, Any]]) -> list[tuple[int, int, str, dict[str, Any]]]:
+    """Non-overlapping (start, end, role, claim) spans; content yields to cue and speaker."""
+    spans = []
+    for c in claims:
+        start = c.get("corrected_start") if c.get("corrected_start") is not None else c["content_start"]
+        end = c.get("corrected_end") if c.get("corrected_end") is not None else c["content_end"]
+        spans.append((start, end, "content", c))
+        spans.append((c["cue_start"], c["cue_end"], "cue", c))
+        if c.get("speaker_start", -1) >= 0:
+            spans.append((c["speaker_start"], c["speaker_end"], "speaker", c))
+    priority = {"speaker": 0, "cue": 1, "content": 2}
+    out: list[tuple[int, int, str, dict[str, Any]]] = []
+    taken: list[tuple[int, int]] = []
+    for s in sorted(spans, key=lambda s: priority[s[2]]):
+        a, b = s[0], s[1]
+        if b <= a:
+            continue
+        # cut a content span around cues and speakers already placed inside it
+        pieces = [(a, b)]
+        for ta, tb in taken:
+            pieces = [p for x, y in pieces for p in ((x, min(y, ta)), (max(x, tb), y)) if p[1] > p[0]]
+        for x, y in pieces:
+            out.append((x, y, s[2], s[3]))
+            taken.append((x, y))
+    return sorted(out, key=lambda s: s[0])
+
+
+def highlight_article(text: str, claims: list[dict[str, Any]], statuses: Statuses) -> str:
+    """The article as HTML with every claim's speaker, cue and content marked in distinct
+    colours, and the claim's status after its content. Everything is HTML-escaped."""
+    colors = {"speaker": SPEAKER_COLOR, "cue": CUE_COLOR, "content": CONTENT_COLOR}
+    last_piece: dict[int, int] = {}
+    spans = _spans(claims)
+    for i, (_, _, role, c) in enumerate(spans):
+        if role == "content":
+            last_piece[c["id"]] = i
+    parts, pos = [], 0
+    for i, (a, b, role, c) in enumerate(spans):
+        if a < pos:
+            continue
+        parts.append(esc(text[pos:a]))
+        title = f"{c.get('corrected_speaker') or c['speaker'] or 'unknown speaker'}: {c['status']}"
+        parts.append(
+            f'<mark class="claim-{role}" data-claim="{esc(c["id"])}" title="{esc(title)}" '
+            f'style="background:{colors[role]};padding:0 1px">{esc(text[a:b])}</mark>'
+        )
+        if last_piece.get(c["id"]) == i:
+            parts.append(badge(c["status"], statuses))
+        pos = b
+    parts.append(esc(text[pos:]))
+    body = "".join(parts).replace("\n", "<br>")
+    return f'<div class="article-text" style="font-family:{FONT};line-height:1.8;font-size:1.05em">{body}</div>'
+
+
+def legend() -> str:
+    return (
+        f'<div style="font-family:{FONT}"><mark style="background:{SPEAKER_COLOR}">speaker</mark> '
+        f'<mark style="background:{CUE_COLOR}">cue</mark> <mark style="background:{CONTENT_COLOR}">content</mark></div>'
+    )
+
+
+def sentence_context(text: str, start: int, end: int, width: int = 300) -> str:
+    """The claim in its surrounding text, the claim itself marked; escaped."""
+    a, b = max(0, start - width), min(len(text), end + width)
+    return (
+        f'<div style="font-family:{FONT};line-height:1.7">{"…" if a else ""}{esc(text[a:start])}'
+        f'<mark style="background:{CONTENT_COLOR}">{esc(text[start:end])}</mark>{esc(text[end:b])}'
+        f"{'…' if b < len(text) else ''}</div>"
+    )

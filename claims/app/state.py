@@ -1,0 +1,70 @@
+"""Per-server and per-session state of the desk: the store, the statuses, the analyst."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from claims.store import load_statuses, open_store
+from claims.store.db import resolve_url
+from claims.store.statuses import Statuses
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return open_store(url)
+
+
+def engine() -> Engine:
+    """The store of this server: ``CLAIMS_DB_URL`` or ./claims.db, migrated on first use."""
+    return _engine(resolve_url(None))
+
+
+@st.cache_resource(show_spinner=False)
+def _statuses(path: str) -> Statuses:
+    return load_statuses(path or None)
+
+
+def statuses() -> Statuses:
+    return _statuses(os.environ.get("CLAIMS_STATUSES", ""))
+
+
+def _logged_in_user() -> str:
+    """The signed-in user when Streamlit's OpenID Connect login is configured, else ""."""
+    try:
+        user = st.user
+        if getattr(user, "is_logged_in", False):
+            return str(user.get("email") or user.get("name") or "")
+    except Exception:  # no auth configured, or running under AppTest
+        return ""
+    return ""
+
+
+def analyst() -> str:
+    """The name stamped on every change: the signed-in user, else the name typed this session."""
+    return st.session_state.get("auth_user") or _logged_in_user() or st.session_state.get("analyst", "").strip()
+
+
+def analyst_box() -> None:
+    """Sidebar: who is working (asked once per session)."""
+    who = analyst()
+    with st.sidebar:
+        if st.session_state.get("auth_user") or _logged_in_user():
+            st.caption(f"Signed in as **{who}**")
+            return
+        name = st.text_input("Your name", value=st.session_state.get("analyst", ""), key="analyst_input",
+                             help="Stamped on every change you make")
+        if name.strip() != st.session_state.get("analyst", ""):
+            st.session_state["analyst"] = name.strip()
+        if not name.strip():
+            st.info("Enter your name to edit claims.")
+
+
+def require_analyst() -> str | None:
+    who = analyst()
+    if not who:
+        st.warning("Enter your name in the sidebar first: every change is signed.")
+        return None
+    return who
