@@ -93,8 +93,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         env["CLAIMS_DB_URL"] = args.db
     script = str(resources.files("claims.app") / "streamlit_app.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(args.port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     return subprocess.call(cmd, env=env)
 
 

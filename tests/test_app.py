@@ -73,8 +73,11 @@ def test_review_filters_and_edits_status_through_editor(db):
     at.text_input(key="review_speaker").input("Tokayev").run()
     assert "2 claims" in at.caption[0].value
     key = at.session_state["review_editor_key"]
-    at.session_state[key] = {"edited_rows": {0: {"status": "false", "verdict_note": "wrong"}}, "added_rows": [],
-                             "deleted_rows": []}
+    at.session_state[key] = {
+        "edited_rows": {0: {"status": "false", "verdict_note": "wrong"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="review_save").click().run()
     assert texts(at, "success") == ["Saved 1 claims; 0 conflicts to resolve."]
     changed = list_claims(db, ClaimFilter(statuses=["false"]))
@@ -103,8 +106,11 @@ def test_review_bulk_status_and_detail_view(db):
     ingest_text(db, EN, article_key="en")
     at = page("review")
     key = at.session_state["review_editor_key"]
-    at.session_state[key] = {"edited_rows": {0: {"select": True}, 1: {"select": True}}, "added_rows": [],
-                             "deleted_rows": []}
+    at.session_state[key] = {
+        "edited_rows": {0: {"select": True}, 1: {"select": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     at.selectbox(key="review_bulk_status").select("in_progress")
     at.button(key="review_bulk").click().run()

@@ -86,3 +86,17 @@ def test_unbalanced_quotes_keep_other_claims():
 def test_deeply_repeated_cues_are_linear_enough():
     text = "उन्होंने कहा कि " * 3000
     check_offsets(text, extract(text, lang="hi"))
+
+
+def test_mixed_language_article_reads_each_paragraph_in_its_language():
+    text = (
+        "राष्ट्रपति कसीम-जोमार्ट टोकायव ने कहा कि स्थिति पूरी तरह नियंत्रण में है।\n"
+        "Later, Tokayev said foreign fighters had taken part in the riots."
+    )
+    from claims import extract_article
+
+    ex = extract_article(text)
+    assert [c.lang for c in ex.claims] == ["hi", "en"]
+    assert len({c.speaker_id for c in ex.claims}) == 1
+    assert ex.claims[1].speaker == "कसीम-जोमार्ट टोकायव"
+    check_offsets(text, ex.claims)

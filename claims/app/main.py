@@ -21,11 +21,17 @@ def main() -> None:
     try:
         state.engine()
     except Exception as e:  # the database is unreachable: say so, and retry on the next interaction
-        st.error(f"The claims store is not reachable right now ({type(e).__name__}: {e}). "
-                 "Your work is safe in the database; reload when it is back.")
+        st.error(
+            f"The claims store is not reachable right now ({type(e).__name__}: {e}). "
+            "Your work is safe in the database; reload when it is back."
+        )
         st.cache_resource.clear()
         st.stop()
     state.analyst_box()
-    nav = st.navigation([st.Page(fn, title=title, icon=icon, url_path=key, default=key == "review")
-                         for key, (fn, title, icon) in PAGES.items()])
+    nav = st.navigation(
+        [
+            st.Page(fn, title=title, icon=icon, url_path=key, default=key == "review")
+            for key, (fn, title, icon) in PAGES.items()
+        ]
+    )
     nav.run()

@@ -54,8 +54,12 @@ def analyst_box() -> None:
         if st.session_state.get("auth_user") or _logged_in_user():
             st.caption(f"Signed in as **{who}**")
             return
-        name = st.text_input("Your name", value=st.session_state.get("analyst", ""), key="analyst_input",
-                             help="Stamped on every change you make")
+        name = st.text_input(
+            "Your name",
+            value=st.session_state.get("analyst", ""),
+            key="analyst_input",
+            help="Stamped on every change you make",
+        )
         if name.strip() != st.session_state.get("analyst", ""):
             st.session_state["analyst"] = name.strip()
         if not name.strip():

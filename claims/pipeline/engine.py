@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 
-from claims.lang import Pack, detect, load
+from claims.lang import Pack, detect, load, script_letters
 from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions
+from claims.pipeline.text import paragraphs
 from claims.pipeline.mentions import analyse, left_np
 
 _BASE_CONFIDENCE = {
@@ -56,17 +57,65 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+def languages(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The languages of an article, most letters first, each with its paragraphs.
+
+    A paragraph too short to tell (under 20 letters) goes with the language of the whole text.
+    """
+    whole = detect(text)
+    paras = paragraphs(text)
+    if len(paras) < 2:
+        return [(whole, [(0, len(text))])]
+    parts: dict[str, list[tuple[int, int]]] = {}
+    letters: dict[str, int] = {}
+    for a, b in paras:
+        counts = script_letters(text[a:b])
+        code, n = max(counts.items(), key=lambda kv: kv[1]) if counts else (whole, 0)
+        if n < 20:
+            code = whole
+        parts.setdefault(code, []).append((a, b))
+        letters[code] = letters.get(code, 0) + n
+    if len(parts) == 1:
+        return [(whole, [(0, len(text))])]
+    return sorted(parts.items(), key=lambda kv: -letters[kv[0]])
+
+
 def extract_article(text: str, *, lang: str | None = None, article_id: str | None = None) -> Extraction:
-    """Extract claims and speaker entities from one article. See :func:`claims.extract`."""
+    """Extract claims and speaker entities from one article. See :func:`claims.extract`.
+
+    With no ``lang``, each paragraph's language is detected, and an article mixing Hindi and
+    English paragraphs is read with both packs, sharing one set of speakers.
+    """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    code = lang if lang and lang != "auto" else detect(text)
-    pack = load(code)
     aid = article_id or article_id_for(text)
+    if lang and lang != "auto":
+        parts = [(load(lang).code, [(0, len(text))])]
+    else:
+        parts = languages(text)
+    packs = [load(code) for code, _ in parts]
+    registry = Registry(packs, aid)
+    found: list[tuple[Raw, Entity | None, str, Pack]] = []
+    for pack, (_, spans) in zip(packs, parts, strict=True):
+        found.extend(_extract_pass(text, pack, registry, spans if len(parts) > 1 else None))
+    # claims are built once every pass has run: a later pass may give a speaker a fuller name
+    claims = [_to_claim(text, aid, pack, r, e, registry, date) for r, e, date, pack in found]
+    if len(parts) > 1:
+        claims.sort(key=lambda c: (c.content_start, c.cue_start))
+    return Extraction(aid, packs[0].code, claims, registry.speakers())
+
+
+def _extract_pass(
+    text: str, pack: Pack, registry: Registry, spans: list[tuple[int, int]] | None
+) -> list[tuple[Raw, Entity | None, str, Pack]]:
+    """Claims of one language pack, each with its speaker entity and date; with ``spans``, only
+    cues inside those paragraphs count."""
     doc = Doc.build(text, pack)
-    raws = _dedupe([r for r in all_frames(doc) if r.content[1] > r.content[0]])
+    raws = [r for r in all_frames(doc) if r.content[1] > r.content[0]]
+    if spans is not None:
+        raws = [r for r in raws if _inside(r.cue_range[0], spans)]
+    raws = _dedupe(raws)
     contents = [r.content for r in raws]
-    registry = Registry(pack, aid)
     by_sentence: dict[int, list[Raw]] = {}
     for r in raws:
         by_sentence.setdefault(doc.sent_at(r.cue_range[0]), []).append(r)
@@ -118,7 +167,7 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
                     if own_date:
                         e.last_date = own_date
 
-    claims: list[Claim] = []
+    out: list[tuple[Raw, Entity | None, str, Pack]] = []
     for r in raws:
         e = entity_of.get(id(r))
         if (
@@ -131,8 +180,8 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
         if e and not r.source and e.sources:
             si = doc.sent_at(r.cue_range[0])
             r.source = min(e.sources, key=lambda s: (abs(s[0] - si), s[0] > si))[1]
-        claims.append(_to_claim(text, aid, pack, r, e, registry, date_of.get(id(r), "")))
-    return Extraction(aid, pack.code, claims, registry.speakers())
+        out.append((r, e, date_of.get(id(r), ""), pack))
+    return out
 
 
 def _agent_of_setting(doc: Doc, si: int):

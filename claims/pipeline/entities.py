@@ -57,12 +57,12 @@ class Entity:
 class Registry:
     """The speaker entities of one article, built up mention by mention."""
 
-    def __init__(self, pack: Pack, article_id: str):
-        self.pack = pack
+    def __init__(self, packs: list[Pack], article_id: str):
         self.article_id = article_id
         self.entities: list[Entity] = []
         self._clock = 0
-        self._fixes = tuple(pack.romanise.items())
+        # romanisation fixes of every language in the article: names cross scripts
+        self._fixes = tuple(fx for pack in packs for fx in pack.romanise.items())
         self._by_skeleton: dict[str, list[Entity]] = {}
 
     def _touch(self, e: Entity) -> Entity:

@@ -71,7 +71,9 @@ def merge_persons(engine: Engine, keep_id: int, drop_id: int, *, analyst: str) -
         if keep is None or drop is None:
             raise EditError("no such speaker")
         aliases = list(dict.fromkeys(json.loads(keep.aliases) + [drop.name] + json.loads(drop.aliases)))
-        conn.execute(update(persons).where(persons.c.id == keep_id).values(aliases=json.dumps(aliases, ensure_ascii=False)))
+        conn.execute(
+            update(persons).where(persons.c.id == keep_id).values(aliases=json.dumps(aliases, ensure_ascii=False))
+        )
         conn.execute(update(persons).where(persons.c.id == drop_id).values(merged_into=keep_id))
         moved = conn.execute(select(claims.c.id, claims.c.version).where(claims.c.person_id == drop_id)).all()
         conn.execute(update(claims).where(claims.c.person_id == drop_id).values(person_id=keep_id))
@@ -113,7 +115,9 @@ def split_alias(engine: Engine, person_id: int, alias: str, *, analyst: str) -> 
         moved = conn.execute(
             select(claims.c.id, claims.c.version).where(
                 claims.c.person_id == person_id,
-                (claims.c.speaker == alias) | (claims.c.speaker_mention == alias) | (claims.c.corrected_speaker == alias),
+                (claims.c.speaker == alias)
+                | (claims.c.speaker_mention == alias)
+                | (claims.c.corrected_speaker == alias),
             )
         ).all()
         if moved:

@@ -27,9 +27,17 @@ def _preview(text: str, lang: str | None) -> None:
 
 def _save(art: Article, lang: str | None) -> None:
     try:
-        r = ingest_text(state.engine(), art.text, article_key=art.article_id or None, title=art.meta.get("title", ""),
-                        url=art.meta.get("url", ""), outlet=art.meta.get("outlet", ""),
-                        published=art.meta.get("published", ""), lang=lang, statuses=state.statuses())
+        r = ingest_text(
+            state.engine(),
+            art.text,
+            article_key=art.article_id or None,
+            title=art.meta.get("title", ""),
+            url=art.meta.get("url", ""),
+            outlet=art.meta.get("outlet", ""),
+            published=art.meta.get("published", ""),
+            lang=lang,
+            statuses=state.statuses(),
+        )
     except Exception as e:  # shown, never a traceback; the transaction rolled back
         st.error(f"{art.origin}: not saved: {e}")
         return
@@ -63,9 +71,13 @@ def _paste(lang: str | None) -> None:
 
 
 def _upload(lang: str | None) -> None:
-    files = st.file_uploader("Files", type=["txt", "csv", "jsonl", "html", "htm"], accept_multiple_files=True,
-                             help=".txt = one article; .csv/.jsonl = columns id, text (title, url, outlet, published "
-                                  "optional); .html = the page's main text")
+    files = st.file_uploader(
+        "Files",
+        type=["txt", "csv", "jsonl", "html", "htm"],
+        accept_multiple_files=True,
+        help=".txt = one article; .csv/.jsonl = columns id, text (title, url, outlet, published "
+        "optional); .html = the page's main text",
+    )
     if not files or not st.button("Save uploaded articles", type="primary"):
         return
     items: list[Article | InputError] = []
@@ -114,8 +126,12 @@ def _fetch(lang: str | None) -> None:
 
 def render() -> None:
     st.title("Add articles")
-    lang_choice = st.radio("Language", ["auto", "hi", "en"], horizontal=True,
-                           format_func={"auto": "Detect", "hi": "Hindi", "en": "English"}.get)
+    lang_choice = st.radio(
+        "Language",
+        ["auto", "hi", "en"],
+        horizontal=True,
+        format_func={"auto": "Detect", "hi": "Hindi", "en": "English"}.get,
+    )
     lang = None if lang_choice == "auto" else lang_choice
     paste, upload, fetch = st.tabs(["Paste text", "Upload files", "Fetch a URL"])
     with paste:

@@ -40,5 +40,6 @@ def render() -> None:
     if art["claims"]:
         st.dataframe(
             pd.DataFrame(art["claims"])[["id", "status", "speaker", "cue", "content", "source", "date", "stale"]],
-            hide_index=True, width="stretch",
+            hide_index=True,
+            width="stretch",
         )

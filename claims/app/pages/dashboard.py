@@ -45,7 +45,13 @@ def render() -> None:
     n_csv = write_rows(iter_claims(eng, f), csv_buf, "csv")
     n_cr = write_claimreview(iter_claims(eng, f), cr_buf, sts)
     d1, d2 = st.columns(2)
-    d1.download_button(f"CSV ({n_csv} claims)", csv_buf.getvalue().encode("utf-8-sig"), "claims.csv", "text/csv",
-                       key="download_csv")
-    d2.download_button(f"ClaimReview JSON-LD ({n_cr} verdicts)", cr_buf.getvalue().encode("utf-8"),
-                       "claimreview.json", "application/ld+json", key="download_claimreview")
+    d1.download_button(
+        f"CSV ({n_csv} claims)", csv_buf.getvalue().encode("utf-8-sig"), "claims.csv", "text/csv", key="download_csv"
+    )
+    d2.download_button(
+        f"ClaimReview JSON-LD ({n_cr} verdicts)",
+        cr_buf.getvalue().encode("utf-8"),
+        "claimreview.json",
+        "application/ld+json",
+        key="download_claimreview",
+    )

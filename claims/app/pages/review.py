@@ -99,8 +99,20 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
             }
             for r in rows
         ],
-        columns=["select", "id", "status", "verdict_note", "speaker", "content", "kind", "source", "date", "article",
-                 "stale", "version"],
+        columns=[
+            "select",
+            "id",
+            "status",
+            "verdict_note",
+            "speaker",
+            "content",
+            "kind",
+            "source",
+            "date",
+            "article",
+            "stale",
+            "version",
+        ],
     )
 
 
@@ -124,7 +136,8 @@ def detail(claim_id: int) -> None:
         + f"  \n**Cue:** {esc(c['cue'])} · **Kind:** {esc(c['kind'])} · **Source:** {esc(c['source'] or '—')} · "
         f"**Date:** {esc(c['date'] or '—')}  \n**Article:** {esc(c['article_title'] or c['article_key'])}"
         + (f" · [{esc(c['article_url'])}]({esc(c['article_url'])})" if c["article_url"] else "")
-        + f"  \n**Confidence:** {c['confidence']:.2f}" + (f" · flags: {esc(c['flags'])}" if c["flags"] else "")
+        + f"  \n**Confidence:** {c['confidence']:.2f}"
+        + (f" · flags: {esc(c['flags'])}" if c["flags"] else "")
     )
     if c["evidence_links"]:
         st.markdown("**Evidence:**  \n" + "  \n".join(f"- [{esc(u)}]({esc(u)})" for u in c["evidence_links"]))
@@ -134,18 +147,29 @@ def detail(claim_id: int) -> None:
     if base != c["version"]:
         st.info(f"This claim changed since you opened it (now version {c['version']}); saving will show what changed.")
     with st.form(f"detail_form_{claim_id}"):
-        status = st.selectbox("Status", sts.keys, index=sts.keys.index(c["status"]) if c["status"] in sts.keys else 0,
-                              format_func=lambda k: sts.get(k).label, key=f"detail_status_{claim_id}")
+        status = st.selectbox(
+            "Status",
+            sts.keys,
+            index=sts.keys.index(c["status"]) if c["status"] in sts.keys else 0,
+            format_func=lambda k: sts.get(k).label,
+            key=f"detail_status_{claim_id}",
+        )
         note = st.text_area("Verdict note", value=c["verdict_note"], key=f"detail_note_{claim_id}")
-        evidence = st.text_area("Evidence links (one per line)", value="\n".join(c["evidence_links"]),
-                                key=f"detail_evidence_{claim_id}")
+        evidence = st.text_area(
+            "Evidence links (one per line)", value="\n".join(c["evidence_links"]), key=f"detail_evidence_{claim_id}"
+        )
         c1, c2 = st.columns(2)
         assignee = c1.text_input("Assignee", value=c["assignee"], key=f"detail_assignee_{claim_id}")
         corrected = c2.text_input("Correct the speaker", value=c["corrected_speaker"], key=f"detail_speaker_{claim_id}")
         submitted = st.form_submit_button("Save claim", type="primary", disabled=not who)
     if submitted and who:
-        changes = {"status": status, "verdict_note": note, "evidence": evidence, "assignee": assignee,
-                   "corrected_speaker": corrected}
+        changes = {
+            "status": status,
+            "verdict_note": note,
+            "evidence": evidence,
+            "assignee": assignee,
+            "corrected_speaker": corrected,
+        }
         if _apply(claim_id, base, changes, who):
             _flash("success", f"Claim {claim_id} saved.")
         st.session_state.pop(f"detail_base_{claim_id}", None)
@@ -154,8 +178,11 @@ def detail(claim_id: int) -> None:
     hist = history_of(eng, claim_id)
     st.markdown("**History**")
     if hist:
-        st.dataframe(pd.DataFrame([h.__dict__ for h in hist])[["at", "by", "field", "old", "new", "version"]],
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame([h.__dict__ for h in hist])[["at", "by", "field", "old", "new", "version"]],
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption("No changes yet.")
 
@@ -206,8 +233,13 @@ def render() -> None:
         st.session_state["review_nonce"] = nonce + 1
         st.rerun()
     selected = edited[edited["select"]] if len(edited) else edited
-    bulk_status = b2.selectbox("Set status of selected", sts.keys, format_func=lambda k: sts.get(k).label,
-                               key="review_bulk_status", label_visibility="collapsed")
+    bulk_status = b2.selectbox(
+        "Set status of selected",
+        sts.keys,
+        format_func=lambda k: sts.get(k).label,
+        key="review_bulk_status",
+        label_visibility="collapsed",
+    )
     if b3.button(f"Set status of {len(selected)} selected", disabled=not who or selected.empty, key="review_bulk"):
         ok = sum(_apply(int(r["id"]), int(r["version"]), {"status": bulk_status}, who) for _, r in selected.iterrows())
         _flash("success", f"Set {ok} of {len(selected)} claims to {sts.get(bulk_status).label}.")
@@ -217,9 +249,11 @@ def render() -> None:
         st.info("Enter your name in the sidebar to edit.")
     if rows:
         st.divider()
-        labels = {r["id"]: f"{r['id']}: {(r['corrected_speaker'] or r['speaker'] or '?')} — {r['content'][:80]}"
-                  for r in rows}
-        choice = st.selectbox("Open a claim", [None, *labels], format_func=lambda i: "—" if i is None else labels[i],
-                              key="review_open")
+        labels = {
+            r["id"]: f"{r['id']}: {(r['corrected_speaker'] or r['speaker'] or '?')} — {r['content'][:80]}" for r in rows
+        }
+        choice = st.selectbox(
+            "Open a claim", [None, *labels], format_func=lambda i: "—" if i is None else labels[i], key="review_open"
+        )
         if choice is not None:
             detail(choice)

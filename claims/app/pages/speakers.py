@@ -21,11 +21,19 @@ def render() -> None:
     if not people:
         st.info("No speakers yet.")
         return
-    table = pd.DataFrame([
-        {"id": p["id"], "speaker": p["name"], "type": p["type"], "claims": p["n"],
-         **{sts.get(k).label: p["by_status"].get(k, 0) for k in sts.keys}, "aliases": ", ".join(p["aliases"])}
-        for p in people
-    ])
+    table = pd.DataFrame(
+        [
+            {
+                "id": p["id"],
+                "speaker": p["name"],
+                "type": p["type"],
+                "claims": p["n"],
+                **{sts.get(k).label: p["by_status"].get(k, 0) for k in sts.keys},
+                "aliases": ", ".join(p["aliases"]),
+            }
+            for p in people
+        ]
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     labels = {p["id"]: f"{p['name']} (#{p['id']}, {p['n']} claims)" for p in people}
     aliases = {p["id"]: p["aliases"] for p in people}
@@ -36,8 +44,9 @@ def render() -> None:
     st.subheader("Merge two speakers")
     c1, c2, c3 = st.columns([2, 2, 1])
     keep = c1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
-    drop = c2.selectbox("Merge into it", list(labels), format_func=labels.get, key="merge_drop",
-                        index=min(1, len(labels) - 1))
+    drop = c2.selectbox(
+        "Merge into it", list(labels), format_func=labels.get, key="merge_drop", index=min(1, len(labels) - 1)
+    )
     if c3.button("Merge", disabled=not who or keep == drop, key="merge_go"):
         try:
             n = merge_persons(eng, keep, drop, analyst=who)
@@ -69,8 +78,14 @@ def render() -> None:
             flash("error", f"No claim {int(claim_id)}.")
         else:
             try:
-                update_claim(eng, c["id"], base_version=c["version"], analyst=who, statuses=sts,
-                             corrected_speaker=new_speaker.strip())
+                update_claim(
+                    eng,
+                    c["id"],
+                    base_version=c["version"],
+                    analyst=who,
+                    statuses=sts,
+                    corrected_speaker=new_speaker.strip(),
+                )
                 flash("success", f"Claim {c['id']} now attributed to {new_speaker.strip()} (logged).")
             except (Conflict, EditError) as e:
                 flash("error", str(e))

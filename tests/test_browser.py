@@ -1,0 +1,187 @@
+"""A real browser against a real server: `streamlit run app.py` on a free localhost port with a
+temporary database, driven through Debian's Chromium with Playwright. Screenshots of each page
+are kept in test-artifacts/ (and the README's come from there)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+ARTICLE = (
+    "9 जनवरी को, रूसी कमांडर कर्नल-जनरल आंद्रेई सेरड्यूकोव ने कहा कि टुकड़ी काम जारी रखेगी। "
+    "उन्होंने एक संयुक्त ब्रीफिंग के दौरान अपने बयान दिए।\n"
+    "Foreign Minister Mukhtar Tileuberdi said the mission would end within days."
+)
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
+    reason="Debian chromium is not installed (make test installs it)",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = dict(os.environ, CLAIMS_DB_URL=f"sqlite:///{tmp_path / 'desk.db'}")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{base}/_stcore/health", timeout=1).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.locator('[data-baseweb="select"]').click()
+    page.locator('li[role="option"]').filter(has_text=option).first.click()
+
+
+def field(page, label: str):
+    return page.get_by_role("textbox", name=label, exact=True)
+
+
+def wait_idle(page) -> None:
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def test_paste_review_edit_reload_article_download(server, browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = ctx.new_page()
+    page.goto(f"{server}/add")
+    field(page, "Your name").fill("asha")
+    field(page, "Your name").press("Enter")
+    wait_idle(page)
+    field(page, "Title").fill("CSTO mission")
+    field(page, "Outlet").fill("Wire")
+    field(page, "Article text").fill(ARTICLE)
+    page.get_by_role("button", name="Save article").click()
+    page.get_by_text("Saved article").wait_for(timeout=30_000)
+    assert page.get_by_text("आंद्रेई सेरड्यूकोव").first.is_visible()
+    shot(page, "add")
+
+    # Review: the claims are there; change one status in the detail form
+    page.get_by_role("link", name="Review").click()
+    page.get_by_text("2 claims").first.wait_for(timeout=30_000)
+    choose(page, "Open a claim", "Mukhtar Tileuberdi")
+    wait_idle(page)
+    page.get_by_text("Foreign Minister").first.wait_for()
+    choose(page, "Status", "False")
+    field(page, "Verdict note").fill("The mission lasted three weeks.")
+    page.get_by_role("button", name="Save claim").click()
+    page.get_by_text("saved.").first.wait_for(timeout=30_000)
+    shot(page, "review")
+
+    # reload: the change is kept
+    page.reload()
+    page.get_by_text("2 claims").first.wait_for(timeout=30_000)
+    choose(page, "Open a claim", "Mukhtar Tileuberdi")
+    page.get_by_text("The mission lasted three weeks.").first.wait_for(timeout=30_000)
+    assert page.locator(".claim-status[data-status=false]").count() >= 1
+
+    # Article: highlights in three colours, the status shown
+    page.get_by_role("link", name="Article").click()
+    page.locator("mark.claim-content").first.wait_for(timeout=30_000)
+    assert page.locator("mark.claim-speaker").count() == 2
+    assert page.locator("mark.claim-cue").count() == 2
+    assert "सेरड्यूकोव" in page.locator("mark.claim-speaker").first.inner_text()
+    assert page.locator(".article-text .claim-status[data-status=false]").count() == 1
+    shot(page, "article")
+
+    page.get_by_role("link", name="Speakers").click()
+    page.get_by_text("Merge two speakers").wait_for(timeout=30_000)
+    shot(page, "speakers")
+
+    # Dashboard: download the CSV and check its rows
+    page.get_by_role("link", name="Dashboard and export").click()
+    button = page.get_by_role("button", name="CSV (2 claims)")
+    button.wait_for(timeout=30_000)
+    shot(page, "dashboard")
+    with page.expect_download() as dl:
+        button.click()
+    data = Path(dl.value.path()).read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert len(rows) == 2
+    by_speaker = {r["speaker"]: r for r in rows}
+    assert by_speaker["Mukhtar Tileuberdi"]["status"] == "false"
+    assert by_speaker["Mukhtar Tileuberdi"]["updated_by"] == "asha"
+    assert by_speaker["आंद्रेई सेरड्यूकोव"]["source"] == "एक संयुक्त ब्रीफिंग"
+    ctx.close()
