@@ -27,7 +27,7 @@ app: $(STAMP)
 # Browser tests need Debian's chromium: installed here when missing and we are root.
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
 	$(BIN)/ruff check claims tests bench app.py
 	$(BIN)/pytest -q -p no:cacheprovider
 

@@ -109,9 +109,8 @@ def shot(page, name: str) -> None:
 
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the Streamlit selectbox labelled ``label``."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.locator('[data-baseweb="select"]').click()
-    page.locator('li[role="option"]').filter(has_text=option).first.click()
+    page.get_by_role("combobox", name=label, exact=True).first.click()
+    page.get_by_role("option").filter(has_text=option).first.click()
 
 
 def field(page, label: str):
@@ -124,7 +123,7 @@ def wait_idle(page) -> None:
 
 
 def test_paste_review_edit_reload_article_download(server, browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
     page = ctx.new_page()
     page.goto(f"{server}/add")
     field(page, "Your name").fill("asha")
@@ -139,12 +138,12 @@ def test_paste_review_edit_reload_article_download(server, browser):
     shot(page, "add")
 
     # Review: the claims are there; change one status in the detail form
-    page.get_by_role("link", name="Review").click()
+    page.get_by_role("link", name="Review", exact=True).click()
     page.get_by_text("2 claims").first.wait_for(timeout=30_000)
     choose(page, "Open a claim", "Mukhtar Tileuberdi")
     wait_idle(page)
     page.get_by_text("Foreign Minister").first.wait_for()
-    choose(page, "Status", "False")
+    choose(page, "Verification status", "False")
     field(page, "Verdict note").fill("The mission lasted three weeks.")
     page.get_by_role("button", name="Save claim").click()
     page.get_by_text("saved.").first.wait_for(timeout=30_000)
@@ -154,11 +153,12 @@ def test_paste_review_edit_reload_article_download(server, browser):
     page.reload()
     page.get_by_text("2 claims").first.wait_for(timeout=30_000)
     choose(page, "Open a claim", "Mukhtar Tileuberdi")
-    page.get_by_text("The mission lasted three weeks.").first.wait_for(timeout=30_000)
+    field(page, "Verdict note").wait_for(timeout=30_000)
+    assert field(page, "Verdict note").input_value() == "The mission lasted three weeks."
     assert page.locator(".claim-status[data-status=false]").count() >= 1
 
     # Article: highlights in three colours, the status shown
-    page.get_by_role("link", name="Article").click()
+    page.get_by_role("link", name="Article", exact=True).click()
     page.locator("mark.claim-content").first.wait_for(timeout=30_000)
     assert page.locator("mark.claim-speaker").count() == 2
     assert page.locator("mark.claim-cue").count() == 2
@@ -166,12 +166,12 @@ def test_paste_review_edit_reload_article_download(server, browser):
     assert page.locator(".article-text .claim-status[data-status=false]").count() == 1
     shot(page, "article")
 
-    page.get_by_role("link", name="Speakers").click()
+    page.get_by_role("link", name="Speakers", exact=True).click()
     page.get_by_text("Merge two speakers").wait_for(timeout=30_000)
     shot(page, "speakers")
 
     # Dashboard: download the CSV and check its rows
-    page.get_by_role("link", name="Dashboard and export").click()
+    page.get_by_role("link", name="Dashboard and export", exact=True).click()
     button = page.get_by_role("button", name="CSV (2 claims)")
     button.wait_for(timeout=30_000)
     shot(page, "dashboard")

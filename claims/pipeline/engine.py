@@ -9,8 +9,8 @@ from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions
-from claims.pipeline.text import paragraphs
 from claims.pipeline.mentions import analyse, left_np
+from claims.pipeline.text import paragraphs
 
 _BASE_CONFIDENCE = {
     "name": 0.9,

@@ -148,7 +148,7 @@ def detail(claim_id: int) -> None:
         st.info(f"This claim changed since you opened it (now version {c['version']}); saving will show what changed.")
     with st.form(f"detail_form_{claim_id}"):
         status = st.selectbox(
-            "Status",
+            "Verification status",
             sts.keys,
             index=sts.keys.index(c["status"]) if c["status"] in sts.keys else 0,
             format_func=lambda k: sts.get(k).label,
