@@ -89,10 +89,7 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     aid = article_id or article_id_for(text)
-    if lang and lang != "auto":
-        parts = [(load(lang).code, [(0, len(text))])]
-    else:
-        parts = languages(text)
+    parts = [(load(lang).code, [(0, len(text))])] if lang and lang != "auto" else languages(text)
     packs = [load(code) for code, _ in parts]
     registry = Registry(packs, aid)
     found: list[tuple[Raw, Entity | None, str, Pack]] = []
