@@ -45,7 +45,7 @@ def ids(engine, **kw):
 
 
 def test_new_store_is_migrated(engine):
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0002"
 
 
 def test_ingest_and_dedupe(engine):

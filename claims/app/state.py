@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from claims.store import load_statuses, open_store
 from claims.store.db import resolve_url
-from claims.store.statuses import Statuses
+from claims.store.statuses import Statuses, check_in_use
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,7 +24,9 @@ def engine() -> Engine:
 
 @st.cache_resource(show_spinner=False)
 def _statuses(path: str) -> Statuses:
-    return load_statuses(path or None)
+    statuses = load_statuses(path or None)
+    check_in_use(engine(), statuses)  # a status some claim still has cannot be removed
+    return statuses
 
 
 def statuses() -> Statuses:
@@ -52,7 +54,9 @@ def analyst_box() -> None:
     who = analyst()
     with st.sidebar:
         if st.session_state.get("auth_user") or _logged_in_user():
-            st.caption(f"Signed in as **{who}**")
+            st.caption(f"Signed in as **{who}** ({role()})")
+            if role() == "viewer":
+                st.info("Viewer: read and export only.")
             return
         name = st.text_input(
             "Your name",
@@ -64,6 +68,17 @@ def analyst_box() -> None:
             st.session_state["analyst"] = name.strip()
         if not name.strip():
             st.info("Enter your name to edit claims.")
+
+
+def role() -> str:
+    """The signed-in role; ``analyst`` when sign-in is off."""
+    return st.session_state.get("auth_role", "analyst") if st.session_state.get("auth_user") else "analyst"
+
+
+def editor() -> str:
+    """The analyst's name when they may edit, else "" (viewers, or nobody named yet). The store
+    checks again on every change; this only keeps the buttons honest."""
+    return analyst() if role() in ("admin", "analyst") else ""
 
 
 def require_analyst() -> str | None:

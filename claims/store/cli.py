@@ -11,6 +11,16 @@ from tqdm import tqdm
 from claims.cli_util import output as _output
 from claims.inputs import InputError, iter_articles
 from claims.lang import available
+from claims.store.accounts import (
+    ROLES,
+    AccountError,
+    PermissionDenied,
+    add_user,
+    list_users,
+    remove_user,
+    set_password,
+    set_role,
+)
 from claims.store.db import current_revision, head_revision, make_engine, open_store, resolve_url, upgrade
 from claims.store.export import write_claimreview, write_rows
 from claims.store.ingest import ingest_text, reextract
@@ -89,7 +99,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         v = set_status(
             engine, cid, args.status, analyst=args.analyst, note=args.note, statuses=load_statuses(args.statuses)
         )
-    except (EditError, StatusError, Conflict) as e:
+    except (EditError, StatusError, Conflict, PermissionDenied) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     print(f"claim {args.claim_id}: {args.status} (version {v})")
@@ -124,6 +134,42 @@ def cmd_db(args: argparse.Namespace) -> int:
     from claims.store import backup
 
     return backup.run(args)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise AccountError("the passwords differ")
+    return first
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    try:
+        if args.users_command == "add":
+            add_user(engine, args.username, _password(args), args.role)
+            print(f"added {args.username} ({args.role})")
+        elif args.users_command == "remove":
+            remove_user(engine, args.username)
+            print(f"removed {args.username}")
+        elif args.users_command == "role":
+            set_role(engine, args.username, args.role)
+            print(f"{args.username} is now {args.role}")
+        elif args.users_command == "passwd":
+            set_password(engine, args.username, _password(args))
+            print(f"password of {args.username} changed")
+        else:
+            for u in list_users(engine):
+                locked = f", locked until {u['locked_until']:%Y-%m-%d %H:%M}" if u["locked_until"] else ""
+                print(f"{u['username']}\t{u['role']}{locked}")
+    except AccountError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -162,6 +208,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("-o", "--output")
     _db(e)
     e.set_defaults(func=cmd_export)
+
+    u = sub.add_parser("users", help="analyst accounts (roles: admin, analyst, viewer)")
+    usub = u.add_subparsers(dest="users_command", required=True)
+    for name, help_ in (
+        ("add", "add an account"),
+        ("remove", "remove an account"),
+        ("role", "change a role"),
+        ("passwd", "set a password"),
+        ("list", "list accounts"),
+    ):
+        x = usub.add_parser(name, help=help_)
+        if name != "list":
+            x.add_argument("username")
+        if name in ("add", "role"):
+            x.add_argument(
+                "role" if name == "role" else "--role",
+                choices=ROLES,
+                **({} if name == "role" else {"default": "analyst"}),
+            )
+        if name in ("add", "passwd"):
+            x.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+        _db(x)
+    u.set_defaults(func=cmd_users)
 
     d = sub.add_parser("db", help="database maintenance")
     dsub = d.add_subparsers(dest="db_command", required=True)

@@ -17,6 +17,7 @@ from claims import __version__, extract_article
 from claims.lang import load
 from claims.model import Claim, Extraction, Speaker
 from claims.pipeline.names import is_subname, name_key, skeleton
+from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.schema import article_speakers, articles, claims, history, persons
 from claims.store.statuses import Statuses, load_statuses
@@ -160,9 +161,11 @@ def ingest_text(
     published: str = "",
     lang: str | None = None,
     statuses: Statuses | None = None,
+    analyst: str | None = None,
 ) -> IngestResult:
     """Extract and store one article. The same text stored before is a duplicate (nothing changes);
-    raises ``ValueError`` for empty text."""
+    raises ``ValueError`` for empty text. ``analyst``: who adds it, checked when accounts are on
+    (the CLI, run by whoever operates the database, passes none)."""
     if not text.strip():
         raise ValueError("empty article")
     h = text_hash(text)
@@ -174,6 +177,8 @@ def ingest_text(
     ex = extract_article(text, lang=lang, article_id=key)  # outside the write lock: it is the slow part
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
+        if analyst is not None:
+            check_can_edit(conn, analyst)
         dup = conn.execute(select(articles.c.id, articles.c.article_key).where(articles.c.text_hash == h)).first()
         if dup:  # stored meanwhile by another process
             return IngestResult(dup.article_key, "duplicate", dup.id)

@@ -123,3 +123,16 @@ history = Table(
     Column("version", Integer, nullable=False),  # the claim's version after this change
     Index("ix_history_claim", "claim_id", "id"),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(200), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, never the password
+    Column("role", String(20), nullable=False),  # admin | analyst | viewer
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+    Column("last_login", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from claims.lang import available, load
 from claims.pipeline.names import name_key, skeleton
+from claims.store.accounts import check_can_edit
 from claims.store.db import reading, writing
 from claims.store.ingest import now
 from claims.store.schema import claims, history, persons
@@ -66,6 +67,7 @@ def merge_persons(engine: Engine, keep_id: int, drop_id: int, *, analyst: str) -
     if keep_id == drop_id:
         raise EditError("cannot merge a speaker into itself")
     with writing(engine) as conn:
+        check_can_edit(conn, analyst)
         keep = conn.execute(select(persons).where(persons.c.id == keep_id)).first()
         drop = conn.execute(select(persons).where(persons.c.id == drop_id)).first()
         if keep is None or drop is None:
@@ -87,6 +89,7 @@ def split_alias(engine: Engine, person_id: int, alias: str, *, analyst: str) -> 
     if not analyst.strip():
         raise EditError("an analyst name is required")
     with writing(engine) as conn:
+        check_can_edit(conn, analyst)
         p = conn.execute(select(persons).where(persons.c.id == person_id)).first()
         if p is None:
             raise EditError("no such speaker")

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from claims.store.accounts import check_can_edit
 from claims.store.db import reading, writing
 from claims.store.ingest import now
 from claims.store.schema import claims, history
@@ -104,13 +105,15 @@ def update_claim(
     ``base_version``. Returns the new version; a no-op edit returns the base version.
 
     Raises :class:`Conflict` when the claim moved on since ``base_version``, :class:`EditError`
-    (or ``StatusError``) for bad input. Either way nothing is written.
+    (or ``StatusError``) for bad input, ``PermissionDenied`` when accounts are on and ``analyst``
+    may not edit. In every case nothing is written.
     """
     analyst = (analyst or "").strip()
     if not analyst:
         raise EditError("an analyst name is required for every change")
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
+        check_can_edit(conn, analyst)
         # FOR UPDATE: on PostgreSQL a concurrent edit waits here instead of racing past the check
         row = conn.execute(select(claims).where(claims.c.id == claim_id).with_for_update()).first()
         if row is None:

@@ -141,7 +141,7 @@ def detail(claim_id: int) -> None:
     )
     if c["evidence_links"]:
         st.markdown("**Evidence:**  \n" + "  \n".join(f"- [{esc(u)}]({esc(u)})" for u in c["evidence_links"]))
-    who = state.analyst()
+    who = state.editor()
     # edits are based on the version first shown, not on whatever is stored when Save is pressed
     base = st.session_state.setdefault(f"detail_base_{claim_id}", c["version"])
     if base != c["version"]:
@@ -190,7 +190,7 @@ def detail(claim_id: int) -> None:
 def render() -> None:
     st.title("Review claims")
     eng, sts = state.engine(), state.statuses()
-    who = state.analyst()
+    who = state.editor()
     _show_flash()
     _conflicts(who)
     f = claim_filter("review")

@@ -13,7 +13,7 @@ from claims.store.speakers import list_persons, merge_persons, split_alias
 def render() -> None:
     st.title("Speakers")
     eng, sts = state.engine(), state.statuses()
-    who = state.analyst()
+    who = state.editor()
     for kind, msg in st.session_state.pop("speakers_flash", []):
         getattr(st, kind)(msg)
     search = st.text_input("Search speakers", key="speakers_search")

@@ -1,0 +1,201 @@
+"""Analyst accounts: roles, argon2 password hashes, login throttling, and the edit check.
+
+Roles: ``admin`` (manage users and statuses), ``analyst`` (edit claims), ``viewer`` (read and
+export only). Once any account exists, the store refuses changes from anyone who is not an
+account with an editing role — in the store layer, whatever the UI shows or hides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from claims.store.db import reading, writing
+from claims.store.schema import users
+
+ROLES = ("admin", "analyst", "viewer")
+EDIT_ROLES = ("admin", "analyst")
+MIN_PASSWORD = 10
+FREE_ATTEMPTS = 5  # failed logins before the account is locked for a while
+MAX_LOCK = timedelta(hours=1)
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+_DUMMY = _hasher.hash("not a real password, for timing")
+
+
+class AccountError(ValueError):
+    """A user-management request that cannot be done as asked."""
+
+
+class LoginError(Exception):
+    """Wrong username or password, or the account is locked for now."""
+
+
+class PermissionDenied(PermissionError):
+    """The signed-in user's role does not allow this change."""
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDIT_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(ts: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; they were stored as UTC."""
+    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def add_user(engine: Engine, username: str, password: str, role: str = "analyst") -> Account:
+    username = username.strip()
+    if not username:
+        raise AccountError("a username is required")
+    _check_role(role)
+    _check_password(password)
+    with writing(engine) as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+            raise AccountError(f"user {username!r} exists already")
+        conn.execute(
+            insert(users).values(
+                username=username, password_hash=_hasher.hash(password), role=role, failed_logins=0, created_at=_now()
+            )
+        )
+    return Account(username, role)
+
+
+def _admins_left(conn: Connection, without: str) -> int:
+    return (
+        conn.execute(
+            select(func.count()).select_from(users).where(users.c.role == "admin", users.c.username != without)
+        ).scalar()
+        or 0
+    )
+
+
+def remove_user(engine: Engine, username: str) -> None:
+    with writing(engine) as conn:
+        row = conn.execute(select(users.c.role).where(users.c.username == username)).first()
+        if row is None:
+            raise AccountError(f"no user {username!r}")
+        if row.role == "admin" and not _admins_left(conn, username):
+            raise AccountError("cannot remove the last admin")
+        conn.execute(delete(users).where(users.c.username == username))
+
+
+def set_role(engine: Engine, username: str, role: str) -> None:
+    _check_role(role)
+    with writing(engine) as conn:
+        row = conn.execute(select(users.c.role).where(users.c.username == username)).first()
+        if row is None:
+            raise AccountError(f"no user {username!r}")
+        if row.role == "admin" and role != "admin" and not _admins_left(conn, username):
+            raise AccountError("cannot demote the last admin")
+        conn.execute(update(users).where(users.c.username == username).values(role=role))
+
+
+def set_password(engine: Engine, username: str, password: str) -> None:
+    _check_password(password)
+    with writing(engine) as conn:
+        res = conn.execute(
+            update(users)
+            .where(users.c.username == username)
+            .values(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
+        )
+        if res.rowcount != 1:
+            raise AccountError(f"no user {username!r}")
+
+
+def list_users(engine: Engine) -> list[dict]:
+    with reading(engine) as conn:
+        return [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(
+                    users.c.username, users.c.role, users.c.last_login, users.c.failed_logins, users.c.locked_until
+                ).order_by(users.c.username)
+            )
+        ]
+
+
+def accounts_enabled(engine: Engine) -> bool:
+    """Whether any account exists (then only accounts with an editing role may change claims)."""
+    with reading(engine) as conn:
+        return bool(conn.execute(select(func.count()).select_from(users)).scalar())
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Account:
+    """The account for a correct username and password.
+
+    After ``FREE_ATTEMPTS`` failures in a row the account locks for 30 s, doubling with each
+    further failure up to an hour; a locked account refuses even the right password until then.
+    Raises :class:`LoginError` with a message that does not tell whether the user exists.
+    """
+    with writing(engine) as conn:
+        row = conn.execute(select(users).where(users.c.username == username.strip())).first()
+        if row is None:
+            with contextlib.suppress(VerificationError):  # same work as a real check: no enumeration by timing
+                _hasher.verify(_DUMMY, password)
+            raise LoginError("wrong username or password")
+        locked = _aware(row.locked_until)
+        if locked and locked > _now():
+            wait = int((locked - _now()).total_seconds()) + 1
+            raise LoginError(f"too many failed logins; try again in {wait} s")
+        try:
+            _hasher.verify(row.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            failed = row.failed_logins + 1
+            values: dict = {"failed_logins": failed}
+            if failed >= FREE_ATTEMPTS:
+                values["locked_until"] = _now() + min(MAX_LOCK, timedelta(seconds=30 * 2 ** (failed - FREE_ATTEMPTS)))
+            conn.execute(update(users).where(users.c.id == row.id).values(**values))
+            raise LoginError("wrong username or password") from None
+        values = {"failed_logins": 0, "locked_until": None, "last_login": _now()}
+        if _hasher.check_needs_rehash(row.password_hash):
+            values["password_hash"] = _hasher.hash(password)
+        conn.execute(update(users).where(users.c.id == row.id).values(**values))
+        return Account(row.username, row.role)
+
+
+def account(engine: Engine, username: str) -> Account | None:
+    with reading(engine) as conn:
+        row = conn.execute(select(users.c.username, users.c.role).where(users.c.username == username)).first()
+    return Account(row.username, row.role) if row else None
+
+
+def check_can_edit(conn: Connection, analyst: str) -> None:
+    """Inside a write transaction: refuse the change unless accounts are off or ``analyst`` is an
+    account that may edit. Raises :class:`PermissionDenied`."""
+    if not conn.execute(select(func.count()).select_from(users)).scalar():
+        return
+    row = conn.execute(select(users.c.role).where(users.c.username == analyst)).first()
+    if row is None:
+        raise PermissionDenied(f"{analyst!r} has no account; only signed-in analysts can change claims")
+    if row.role not in EDIT_ROLES:
+        raise PermissionDenied(f"{analyst!r} is a {row.role}: read and export only")
