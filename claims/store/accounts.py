@@ -157,30 +157,34 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
     further failure up to an hour; a locked account refuses even the right password until then.
     Raises :class:`LoginError` with a message that does not tell whether the user exists.
     """
-    with writing(engine) as conn:
+    failure = ""
+    with writing(engine) as conn:  # a failed attempt is counted and committed before we refuse
         row = conn.execute(select(users).where(users.c.username == username.strip())).first()
         if row is None:
             with contextlib.suppress(VerificationError):  # same work as a real check: no enumeration by timing
                 _hasher.verify(_DUMMY, password)
-            raise LoginError("wrong username or password")
-        locked = _aware(row.locked_until)
-        if locked and locked > _now():
-            wait = int((locked - _now()).total_seconds()) + 1
-            raise LoginError(f"too many failed logins; try again in {wait} s")
-        try:
-            _hasher.verify(row.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            failed = row.failed_logins + 1
-            values: dict = {"failed_logins": failed}
-            if failed >= FREE_ATTEMPTS:
-                values["locked_until"] = _now() + min(MAX_LOCK, timedelta(seconds=30 * 2 ** (failed - FREE_ATTEMPTS)))
-            conn.execute(update(users).where(users.c.id == row.id).values(**values))
-            raise LoginError("wrong username or password") from None
-        values = {"failed_logins": 0, "locked_until": None, "last_login": _now()}
-        if _hasher.check_needs_rehash(row.password_hash):
-            values["password_hash"] = _hasher.hash(password)
-        conn.execute(update(users).where(users.c.id == row.id).values(**values))
-        return Account(row.username, row.role)
+            failure = "wrong username or password"
+        elif (locked := _aware(row.locked_until)) and locked > _now():
+            failure = f"too many failed logins; try again in {int((locked - _now()).total_seconds()) + 1} s"
+        else:
+            try:
+                _hasher.verify(row.password_hash, password)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                failed = row.failed_logins + 1
+                values: dict = {"failed_logins": failed}
+                if failed >= FREE_ATTEMPTS:
+                    lock = min(MAX_LOCK, timedelta(seconds=30 * 2 ** (failed - FREE_ATTEMPTS)))
+                    values["locked_until"] = _now() + lock
+                conn.execute(update(users).where(users.c.id == row.id).values(**values))
+                failure = "wrong username or password"
+            else:
+                values = {"failed_logins": 0, "locked_until": None, "last_login": _now()}
+                if _hasher.check_needs_rehash(row.password_hash):
+                    values["password_hash"] = _hasher.hash(password)
+                conn.execute(update(users).where(users.c.id == row.id).values(**values))
+    if failure:
+        raise LoginError(failure)
+    return Account(row.username, row.role)
 
 
 def account(engine: Engine, username: str) -> Account | None:
