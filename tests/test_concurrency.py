@@ -50,9 +50,9 @@ def test_eight_threads(engine, store_url):
 
 
 @pytest.mark.postgres
-def test_two_processes_on_postgres(engine, store_url):
-    if not store_url.startswith("postgresql"):
-        pytest.skip("the multi-process case runs on PostgreSQL (several app servers, one database)")
+def test_two_processes_on_postgres(pg_engine, pg_url):
+    """Several app servers, one database: two processes."""
+    engine, store_url = pg_engine, pg_url
     ingest_text(engine, TEXT, article_key="race")
     ids = [r["id"] for r in list_claims(engine, ClaimFilter(), limit=100)]
     ctx = multiprocessing.get_context("spawn")
