@@ -10,7 +10,7 @@ from typing import Any
 
 KINDS = ("direct", "indirect", "mixed")
 SPEAKER_TYPES = ("person", "organization", "group", "document", "anonymous", "author")
-FLAGS = ("mental_state", "request", "author_voice", "unclosed_quote", "unresolved_speaker")
+FLAGS = ("mental_state", "request", "author_voice", "unclosed_quote", "unresolved_speaker", "truncated")
 
 
 @dataclass

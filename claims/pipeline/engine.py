@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 
 from claims.lang import Pack, detect, load, script_letters
 from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
-from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions
+from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions, trim
 from claims.pipeline.mentions import analyse, left_np
 from claims.pipeline.text import paragraphs
 
@@ -53,8 +54,47 @@ def _dedupe(raws: list[Raw]) -> list[Raw]:
     return sorted(out, key=lambda r: (r.sentence, r.cue_range[0]))
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+MAX_CONTENT = 10_000  # characters; a longer content is cut at a word and flagged "truncated"
+
+
+def _capped(text: str, r: Raw) -> Raw:
+    """Bound a content span: in a megabyte with no sentence end, every cue would otherwise claim
+    the rest of the text, and the output would grow with the square of the input."""
+    a, b = r.content
+    if b - a > MAX_CONTENT:
+        cut = text.rfind(" ", a, a + MAX_CONTENT)
+        r.content = trim(text, a, cut if cut > a else a + MAX_CONTENT)
+        r.flags.add("truncated")
+    return r
+
+
+class Spans:
+    """A union of intervals answering "is this position inside one?" in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
+def _nested(raws: list[Raw]) -> set[int]:
+    """ids of claims whose content lies inside another claim's content (one sweep)."""
+    out: set[int] = set()
+    reach = -1
+    for r in sorted(raws, key=lambda r: (r.content[0], -r.content[1])):
+        if r.content[1] <= reach:
+            out.add(id(r))
+        reach = max(reach, r.content[1])
+    return out
 
 
 def languages(text: str) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -108,11 +148,12 @@ def _extract_pass(
     """Claims of one language pack, each with its speaker entity and date; with ``spans``, only
     cues inside those paragraphs count."""
     doc = Doc.build(text, pack)
-    raws = [r for r in all_frames(doc) if r.content[1] > r.content[0]]
+    raws = [_capped(text, r) for r in all_frames(doc) if r.content[1] > r.content[0]]
     if spans is not None:
-        raws = [r for r in raws if _inside(r.cue_range[0], spans)]
+        mine = Spans(spans)
+        raws = [r for r in raws if r.cue_range[0] in mine]
     raws = _dedupe(raws)
-    contents = [r.content for r in raws]
+    contents = Spans([r.content for r in raws])
     by_sentence: dict[int, list[Raw]] = {}
     for r in raws:
         by_sentence.setdefault(doc.sent_at(r.cue_range[0]), []).append(r)
@@ -124,11 +165,11 @@ def _extract_pass(
     last_date = ""
     dates_in: dict[int, list[context.Marker]] = {}
     for d in context.dates(text, pack, 0, len(text)):
-        if not _inside(d.start, contents):
+        if d.start not in contents:
             dates_in.setdefault(doc.sent_at(d.start), []).append(d)
     venues_in: dict[int, list[context.Marker]] = {}
     for v in context.venues(text, pack, doc.toks_at, 0, len(text)):
-        if not _inside(v.start, contents):
+        if v.start not in contents:
             venues_in.setdefault(doc.sent_at(v.start), []).append(v)
     for si in range(len(doc.sents)):
         own_date = ""
@@ -165,14 +206,10 @@ def _extract_pass(
                         e.last_date = own_date
 
     out: list[tuple[Raw, Entity | None, str, Pack]] = []
+    nested = _nested(raws)
     for r in raws:
         e = entity_of.get(id(r))
-        if (
-            e is None
-            and r.mention is not None
-            and r.mention.kind == "pronoun"
-            and any(o is not r and o.content[0] <= r.content[0] and r.content[1] <= o.content[1] for o in raws)
-        ):
+        if e is None and r.mention is not None and r.mention.kind == "pronoun" and id(r) in nested:
             continue  # "Kerry said they had agreed …": a nested report with no one to attribute it to
         if e and not r.source and e.sources:
             si = doc.sent_at(r.cue_range[0])

@@ -21,7 +21,11 @@ from claims.pipeline.mentions import LATIN, Mention, analyse, left_np, right_np
 from claims.pipeline.text import Quote, Sentence, Token, paragraphs, quotes, sentences, tokens
 
 _START = operator.itemgetter(1)
+_CUE_START = operator.attrgetter("start")
 DASHES = "-–—"
+LOOKAHEAD = 300  # characters read after a cue to find its complement
+WINDOW = 5000  # characters read before a cue for a content standing before its speaker
+AGENT_REACH = 60  # tokens between an agent marker and its cue, at most (keeps huge sentences linear)
 _SENTENCE_END = regex.compile(r"[।!?\n]")
 _APPOSITIVE = regex.compile(r",\s+((?:the|a|an)\s+[^,;]+)")
 _TRAIL = " \t\n,;:।॥.!?\"“”'‘’«»)-–—"
@@ -55,6 +59,9 @@ class Doc:
     cues: list[CueMatch]
     paras: list[tuple[int, int]]
     _starts: list[int] = field(default_factory=list)
+    quote_starts: list[int] = field(default_factory=list)
+    quote_ends: list[int] = field(default_factory=list)
+    quote_at: dict[int, Quote] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str, pack: Pack) -> Doc:
@@ -70,6 +77,9 @@ class Doc:
             paras,
         )
         doc._starts = [s.start for s in sents]
+        doc.quote_starts = [q.start for q in doc.quotes]
+        doc.quote_ends = [q.end for q in doc.quotes]
+        doc.quote_at = {q.start: q for q in doc.quotes}
         return doc
 
     def sent_at(self, pos: int) -> int:
@@ -110,13 +120,21 @@ def trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _words(doc: Doc, a: int, b: int) -> int:
-    """Roughly how many words ``text[a:b]`` holds (for thresholds; whitespace-separated)."""
-    return len(doc.text[a:b].split())
+    """Roughly how many words ``text[a:b]`` holds, counted up to 10 (thresholds only need a few;
+    bounded so that a huge span costs no more than a short one)."""
+    return len(doc.text[a : min(b, a + 200)].split()[:10])
+
+
+def _quotes_near(doc: Doc, a: int, b: int) -> list[Quote]:
+    """The quotations that touch ``[a, b)`` (quotations are sorted and do not overlap)."""
+    i = bisect.bisect_right(doc.quote_ends, a)
+    j = bisect.bisect_left(doc.quote_starts, b)
+    return doc.quotes[i:j]
 
 
 def _kind_of(doc: Doc, a: int, b: int) -> str:
     """direct when the content is one quotation, mixed when it contains one, else indirect."""
-    for q in doc.quotes:
+    for q in _quotes_near(doc, a, b):
         if q.inner_start <= a and b <= q.inner_end:
             return "direct"
         if a <= q.start < b or a < q.end <= b:
@@ -126,7 +144,7 @@ def _kind_of(doc: Doc, a: int, b: int) -> str:
 
 def _extend_over_quote(doc: Doc, a: int, b: int) -> int:
     """A content that opens a quotation runs to the quotation's end, across sentences."""
-    for q in doc.quotes:
+    for q in _quotes_near(doc, a, b):
         if (a <= q.start < b or q.inner_start <= a < q.inner_end) and q.inner_end > b:
             return max(b, trim(doc.text, a, q.inner_end)[1])
     return b
@@ -168,9 +186,9 @@ def _role_segments(doc: Doc, si: int, m: Mention) -> None:
 
 # ---------------------------------------------------------------- verb-final (Hindi) agents
 def _ergative_pronoun(pack: Pack, w: str) -> bool:
-    return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers")) and (
-        w in pack.pronouns or w in pack.relative_pronouns or w in pack.author_words
-    )
+    if not (w in pack.pronouns or w in pack.relative_pronouns or w in pack.author_words):
+        return False
+    return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers"))
 
 
 _CAPITAL_RUN = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*)+")
@@ -218,7 +236,7 @@ def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
             m = analyse(pack, text, left_np(pack, text, toks, ci - 2), doc.sents[si].start)
             return m, cue.start
         return None, cue.start
-    for j in range(ci - 1, -1, -1):
+    for j in range(ci - 1, max(-1, ci - 1 - AGENT_REACH), -1):
         w = toks[j].text
         if w in pack.g("agent_markers"):
             m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
@@ -228,8 +246,6 @@ def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
         if _ergative_pronoun(pack, w):
             return analyse(pack, text, [toks[j]], doc.sents[si].start), toks[j].end
         if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
-            break
-        if _SENTENCE_END.search(text, toks[j].end, cue.start):
             break
     # no agent marker: machine-translated or colloquial order ("Tokayev सूचित किया", "वह बोले")
     if ci and not text[toks[ci - 1].end : cue.start].strip():
@@ -243,13 +259,13 @@ def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[i
     """Content after a cue: after the complementiser, a colon, or a following quotation."""
     pack, text = doc.pack, doc.text
     sent = doc.sents[si]
-    after = text[cue.end : sent.end]
+    after = text[cue.end : min(sent.end, cue.end + LOOKAHEAD)]
     stripped = after.lstrip(" ,:—–-")
     off = cue.end + len(after) - len(stripped)
-    for q in doc.quotes:
-        if q.start == off:
-            a, b = trim(text, q.inner_start, q.inner_end)
-            return (a, b) if b > a else None
+    q = doc.quote_at.get(off)
+    if q is not None:
+        a, b = trim(text, q.inner_start, q.inner_end)
+        return (a, b) if b > a else None
     if after.lstrip().startswith(":"):
         a, b = trim(text, off, sent.end)
         return (a, _extend_over_quote(doc, a, b)) if b > a else None
@@ -331,6 +347,10 @@ def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
     return out
 
 
+def _first_cue_after(doc: Doc, pos: int) -> int:
+    return bisect.bisect_right(doc.cues, pos, key=_CUE_START)
+
+
 def dash_frames(doc: Doc, used: set[int]) -> list[Raw]:
     """A line of speech followed by "- X ने कहा।" / "- वली का सुझाव दिया।"."""
     pack, text = doc.pack, doc.text
@@ -338,8 +358,12 @@ def dash_frames(doc: Doc, used: set[int]) -> list[Raw]:
     for p, (ps, pe) in enumerate(doc.paras):
         if p == 0 or text[ps] not in DASHES:
             continue
-        for n, cue in enumerate(doc.cues):
-            if n in used or not (ps < cue.start < pe):
+        lo = _first_cue_after(doc, ps)
+        for n in range(lo, len(doc.cues)):
+            cue = doc.cues[n]
+            if cue.start >= pe:
+                break
+            if n in used:
                 continue
             si = doc.sent_at(cue.start)
             toks = doc.toks[si]
@@ -468,7 +492,7 @@ def inverted_speaker(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
     np = right_np(pack, text, toks, doc.tok_index(si, cue.end))
     m = analyse(pack, text, np, -1)
     if m and np:
-        rest = text[np[-1].end : doc.sents[si].end]
+        rest = text[np[-1].end : min(doc.sents[si].end, np[-1].end + LOOKAHEAD)]
         app = _APPOSITIVE.match(rest)
         if app:
             a, b = trim(text, np[-1].end + app.start(1), np[-1].end + app.end(1))
@@ -490,7 +514,7 @@ def _skip_after_cue(doc: Doc, si: int, cue: CueMatch) -> tuple[int, str]:
             if any(obj.endswith(mm) or obj == mm for mm in pack.venue_markers.get("media", [])):
                 source = f"told {obj}"
     for _ in range(3):
-        rest = text[pos : doc.sents[si].end]
+        rest = text[pos : min(doc.sents[si].end, pos + LOOKAHEAD)]
         m = context._venue_pattern(pack.code).match(rest.lstrip())
         d = context._date_pattern(pack.code).match(rest.lstrip())
         lead = len(rest) - len(rest.lstrip())
@@ -523,7 +547,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
             m = analyse(pack, text, right_np(pack, text, toks, 0), sent.start)
             if m and m.kind in ("name", "pronoun", "organization"):
                 pos = cue.end
-                nxt = tokens(text, pos, sent.end)[:1]
+                nxt = tokens(text, pos, min(sent.end, pos + 40))[:1]
                 if nxt and nxt[0].text in comps:
                     pos = nxt[0].end
                 a, b = trim(text, pos, sent.end)
@@ -534,10 +558,13 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
         if nxt and nxt[0] in pack.g("not_after_cue"):
             continue  # "is said to have", "said to be": hearsay without a speaker
         m = subject(doc, si, cue)
-        before_cue = text[sent.start : cue.start]
+        # the content before a speaker ("…, a source said") is read from at most WINDOW characters
+        # back, so that a sentence of a megabyte costs what a normal one does
+        win = max(sent.start, cue.start - WINDOW)
+        before_cue = text[win : cue.start]
         if m and m.kind != "relative":
             pos, source = _skip_after_cue(doc, si, cue)
-            nxt = tokens(text, pos, sent.end)[:1]
+            nxt = tokens(text, pos, min(sent.end, pos + 40))[:1]
             if nxt and nxt[0].text in comps:
                 pos = nxt[0].end
             a, b = trim(text, pos, sent.end)
@@ -546,9 +573,9 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
                 out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags, source))
                 continue
             # "…, a source said."  The content is what stands before the speaker.
-            cut = before_cue.rfind(",", 0, max(0, m.start - sent.start))
+            cut = before_cue.rfind(",", 0, max(0, m.start - win))
             if cut > 0:
-                a, b = trim(text, sent.start, sent.start + cut)
+                a, b = trim(text, win, win + cut)
                 if _words(doc, a, b) >= 3:
                     out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags, source))
             continue
@@ -556,7 +583,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
         if before_cue.rstrip().endswith(","):
             m = inverted_speaker(doc, si, cue)
             if m and m.kind not in ("relative", "pronoun"):
-                a, b = trim(text, sent.start, sent.start + before_cue.rstrip().rfind(","))
+                a, b = trim(text, win, win + before_cue.rstrip().rfind(","))
                 if _words(doc, a, b) >= 3:
                     out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags))
     return out
@@ -586,7 +613,7 @@ def according_frames(doc: Doc) -> list[Raw]:
                 )
                 lead = text[sent.start : mt.start()].strip(' ,"“')
                 if not lead or lead.lower() in ("but", "and", "yet"):
-                    rest = text[np[-1].end : sent.end]
+                    rest = text[np[-1].end : min(sent.end, np[-1].end + WINDOW)]
                     cut = rest.find(",")
                     if cut < 0:
                         continue
