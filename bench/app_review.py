@@ -34,8 +34,21 @@ def main() -> None:
     p.add_argument("--claims", type=int, default=100_000)
     p.add_argument("--runs", type=int, default=5)
     args = p.parse_args()
-    subprocess.run([sys.executable, str(ROOT / "bench" / "store_speed.py"), str(args.folder), "--db", args.db,
-                    "--claims", str(args.claims), "--queries", "1"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "store_speed.py"),
+            str(args.folder),
+            "--db",
+            args.db,
+            "--claims",
+            str(args.claims),
+            "--queries",
+            "1",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     os.environ["CLAIMS_DB_URL"] = args.db
     from streamlit.testing.v1 import AppTest
 
@@ -53,8 +66,10 @@ def main() -> None:
             at.run()
             times.append(time.perf_counter() - t)
             assert not at.exception, at.exception
-        print(f"review page   {label}: median {statistics.median(times) * 1000:.0f} ms, "
-              f"worst {max(times) * 1000:.0f} ms ({args.runs} runs)")
+        print(
+            f"review page   {label}: median {statistics.median(times) * 1000:.0f} ms, "
+            f"worst {max(times) * 1000:.0f} ms ({args.runs} runs)"
+        )
 
 
 if __name__ == "__main__":
