@@ -7,7 +7,8 @@ Each analyst is a real session of the desk (Streamlit's AppTest runs the app's o
 its own session state) in its own process (AppTest keeps one runtime per process): it loads the
 Review page, edits one claim's status and note through the table and saves, again and again.
 Reported: requests served (page runs), errors (exceptions), p50/p95 latency, saves accepted and
-conflicts shown; and the store is checked afterwards: every claim's version equals one plus its recorded changes, so no update was lost.
+conflicts shown; and the store is checked afterwards:
+every claim's version equals one plus its recorded changes, so no update was lost.
 """
 
 from __future__ import annotations
