@@ -149,6 +149,24 @@ def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]]) -> dict
     return values
 
 
+def _new_claim(key: str, article_id: int, statuses: Statuses, ts: datetime, values: dict) -> dict:
+    """A claim row as extraction first stores it: default status, no analyst work yet."""
+    return dict(
+        claim_key=key,
+        article_id=article_id,
+        status=statuses.default.key,
+        verdict_note="",
+        evidence="[]",
+        assignee="",
+        corrected_speaker="",
+        stale=False,
+        updated_by="extractor",
+        updated_at=ts,
+        version=1,
+        **values,
+    )
+
+
 # ---------------------------------------------------------------- ingest and re-extract
 def ingest_text(
     engine: Engine,
@@ -202,23 +220,7 @@ def ingest_text(
         ).inserted_primary_key[0]
         speakers = _store_speakers(conn, article_id, ex)
         ts = now()
-        rows = [
-            dict(
-                claim_key=c.claim_id,
-                article_id=article_id,
-                status=statuses.default.key,
-                verdict_note="",
-                evidence="[]",
-                assignee="",
-                corrected_speaker="",
-                stale=False,
-                updated_by="extractor",
-                updated_at=ts,
-                version=1,
-                **_claim_values(c, speakers),
-            )
-            for c in ex.claims
-        ]
+        rows = [_new_claim(c.claim_id, article_id, statuses, ts, _claim_values(c, speakers)) for c in ex.claims]
         if rows:
             conn.execute(insert(claims), rows)
     return IngestResult(key, "new", article_id, claims_new=len(rows))
@@ -274,22 +276,7 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
                 key = c.claim_id
                 if conn.execute(select(claims.c.id).where(claims.c.claim_key == key)).first():
                     key = hashlib.blake2b(f"{key}|{ts.isoformat()}".encode(), digest_size=8).hexdigest()
-                conn.execute(
-                    insert(claims).values(
-                        claim_key=key,
-                        article_id=article_id,
-                        status=statuses.default.key,
-                        verdict_note="",
-                        evidence="[]",
-                        assignee="",
-                        corrected_speaker="",
-                        stale=False,
-                        updated_by="extractor",
-                        updated_at=ts,
-                        version=1,
-                        **values,
-                    )
-                )
+                conn.execute(insert(claims).values(**_new_claim(key, article_id, statuses, ts, values)))
                 result.claims_new += 1
         for r in unmatched.values():
             if r.stale:
