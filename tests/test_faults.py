@@ -170,3 +170,33 @@ def test_restore_refuses_garbage(tmp_path):
     (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
     with pytest.raises(ValueError):
         restore_sqlite(tmp_path / "junk.db", tmp_path / "desk.db")
+
+
+@pytest.mark.postgres
+def test_app_explains_a_stopped_database_and_recovers(pg_engine, pg_url, monkeypatch):
+    """The desk mid-session while PostgreSQL stops and comes back (CLAIMS_PG_RESTART_TEST=1)."""
+    if os.environ.get("CLAIMS_PG_RESTART_TEST") != "1":
+        pytest.skip("set CLAIMS_PG_RESTART_TEST=1 (root, local cluster) to stop and restart PostgreSQL")
+    from streamlit.testing.v1 import AppTest
+
+    ingest_text(pg_engine, EN, article_key="a")
+    monkeypatch.setenv("CLAIMS_DB_URL", pg_url)
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.session_state["analyst"] = "asha"
+    at.run()
+    assert [t.value for t in at.title] == ["Review claims"]
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
+    subprocess.run([*ctl, "stop", "-m", "fast"], check=True)
+    try:
+        at.run()
+        assert not at.exception
+        assert any("not reachable" in e.value for e in at.error)
+    finally:
+        subprocess.run([*ctl, "start"], check=True)
+    for _ in range(50):
+        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0:
+            break
+        time.sleep(0.2)
+    at.run()
+    assert not at.exception and [t.value for t in at.title] == ["Review claims"] and not at.error

@@ -12,7 +12,7 @@ def test_twenty_analysts(backend, tmp_path, request):
     db = f"sqlite:///{tmp_path / 'load.db'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
     s = run(db, analysts=20, seconds=4)
     assert s["errors"] == 0, s["messages"][:3]
-    assert s["requests"] >= 40
+    assert s["requests"] >= 2 * 20  # every analyst read and saved at least once
     assert s["saved"] > 0
     assert s["recorded_saves"] == s["saved"]  # every accepted save is in the history
     assert s["lost"] == 0
