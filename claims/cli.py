@@ -89,24 +89,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
     from importlib import resources
 
+    from claims.app import streamlit_command
+
     env = dict(os.environ)
     if args.db:
         env["CLAIMS_DB_URL"] = args.db
     script = str(resources.files("claims.app") / "streamlit_app.py")
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    return subprocess.call(cmd, env=env)
+    return subprocess.call(streamlit_command(script, args.port), env=env)
 
 
 def build_parser() -> argparse.ArgumentParser:

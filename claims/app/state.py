@@ -33,27 +33,17 @@ def statuses() -> Statuses:
     return _statuses(os.environ.get("CLAIMS_STATUSES", ""))
 
 
-def _logged_in_user() -> str:
-    """The signed-in user when Streamlit's OpenID Connect login is configured, else ""."""
-    try:
-        user = st.user
-        if getattr(user, "is_logged_in", False):
-            return str(user.get("email") or user.get("name") or "")
-    except Exception:  # no auth configured, or running under AppTest
-        return ""
-    return ""
-
-
 def analyst() -> str:
-    """The name stamped on every change: the signed-in user, else the name typed this session."""
-    return st.session_state.get("auth_user") or _logged_in_user() or st.session_state.get("analyst", "").strip()
+    """The name stamped on every change: the signed-in user (a password account, or the OpenID
+    Connect user that auth.gate() took from st.user), else the name typed this session."""
+    return st.session_state.get("auth_user") or st.session_state.get("analyst", "").strip()
 
 
 def analyst_box() -> None:
     """Sidebar: who is working (asked once per session)."""
     who = analyst()
     with st.sidebar:
-        if st.session_state.get("auth_user") or _logged_in_user():
+        if st.session_state.get("auth_user"):
             st.caption(f"Signed in as **{who}** ({role()})")
             if role() == "viewer":
                 st.info("Viewer: read and export only.")
