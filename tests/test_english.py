@@ -53,6 +53,34 @@ def test_added_colon_quote():
     assert c.content == "This is only the beginning of the fight"
 
 
+def test_added_colon_then_a_block_paragraph_without_quote_marks():
+    c = one("Limbaugh added:\n\nAnd from a supposed front-runner, this reeks of fear. She cannot win.\n\nNext item.")
+    assert (c.speaker, c.cue, c.kind) == ("Limbaugh", "added", "direct")
+    assert c.content == "And from a supposed front-runner, this reeks of fear. She cannot win"
+
+
+def test_doubled_apostrophes_are_quote_marks():
+    c = one("''This isn't tax reform,'' said Douglas Holtz-Eakin, an economist. Nothing else here.")
+    assert (c.speaker, c.kind, c.content) == ("Douglas Holtz-Eakin", "direct", "This isn't tax reform")
+
+
+def test_a_title_word_after_an_honorific_is_a_surname():
+    c = one("“They pay us a lot of money, and we need it,” Mr. King said.")
+    assert c.speaker == "King"
+
+
+def test_quote_signed_with_a_dash_and_a_name():
+    text = "“He can’t even answer a question without scaring people.” ― Esther Tapia\nGetty/Instagram."
+    c = one(text)
+    assert (c.speaker, c.cue, c.kind) == ("Esther Tapia", "―", "direct")
+    assert c.content == "He can’t even answer a question without scaring people"
+
+
+def test_a_dash_before_a_sentence_is_not_a_signature():
+    claims = extract("“We will win,” she hoped — Jane Smith, the mayor, was not there.", lang="en")
+    assert not [c for c in claims if c.cue == "―"]
+
+
 def test_quote_runs_over_paragraphs():
     text = "Mayor Lisa Chen said: “We have rebuilt the bridge.\n\n“And we will rebuild the school,” she said."
     claims = extract(text, lang="en")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from claims.lang import Pack
-from claims.pipeline.cues import _B, _E, _alt
+from claims.pipeline.cues import _B, _E, WordPattern, _alt
 from claims.pipeline.text import Token
 
 
@@ -21,7 +21,7 @@ class Marker:
 
 
 @cache
-def _date_pattern(code: str) -> re.Pattern:
+def _date_pattern(code: str) -> WordPattern:
     from claims.lang import load
 
     d = load(code).dates
@@ -35,7 +35,7 @@ def _date_pattern(code: str) -> re.Pattern:
     if d.get("relative"):
         parts.append(f"(?:{_alt(d['relative'])})")
     same = f"(?P<same>{_alt(d['same_day'])})" if d.get("same_day") else "(?!x)x"
-    return re.compile(_B + f"(?:{same}|" + "|".join(parts) + ")" + _E)
+    return WordPattern(f"(?:{same}|" + "|".join(parts) + ")" + _E)
 
 
 def dates(text: str, pack: Pack, start: int, end: int) -> list[Marker]:
@@ -47,14 +47,14 @@ def dates(text: str, pack: Pack, start: int, end: int) -> list[Marker]:
 
 
 @cache
-def _venue_pattern(code: str) -> re.Pattern:
+def _venue_pattern(code: str) -> WordPattern | re.Pattern:
     from claims.lang import load
 
     pack = load(code)
     venues = _alt(list(pack.venues))
     vm = pack.venue_markers
     if pack.verb_final:
-        return re.compile(_B + f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})")
+        return WordPattern(f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})")
     before = _alt(vm.get("before", []))
     platforms = _alt(vm.get("platforms", []) + vm.get("media", []))
     media = _alt(vm.get("media", []))
@@ -68,13 +68,13 @@ def _venue_pattern(code: str) -> re.Pattern:
 
 
 @cache
-def _anchor_pattern(code: str) -> re.Pattern:
+def _anchor_pattern(code: str) -> WordPattern:
     """Venue nouns, media and platforms alone: cheap to scan for."""
     from claims.lang import load
 
     pack = load(code)
     vm = pack.venue_markers
-    return re.compile(_B + f"(?:{_alt(list(pack.venues) + vm.get('platforms', []) + vm.get('media', []))})" + _E)
+    return WordPattern(f"(?:{_alt(list(pack.venues) + vm.get('platforms', []) + vm.get('media', []))})" + _E)
 
 
 def venues(text: str, pack: Pack, toks: Callable[[int], list[Token]], start: int, end: int) -> list[Marker]:

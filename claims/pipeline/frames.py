@@ -191,7 +191,7 @@ def _ergative_pronoun(pack: Pack, w: str) -> bool:
     return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers"))
 
 
-_CAPITAL_RUN = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:\s+\p{Lu}[\p{L}\p{M}'’.-]*)+")
+_CAPITAL_RUN = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:[^\S\n]+\p{Lu}[\p{L}\p{M}'’.-]*)+")  # never across a line
 
 
 def name_mentions(doc: Doc) -> list[Mention]:
@@ -412,6 +412,25 @@ def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
     return analyse(pack, text, np, -1)
 
 
+_BYLINE = regex.compile(r"[ \t]*([―—])[ \t]*")
+_BYLINE_CUE = Cue(phrase="―", forms=())
+
+
+def _byline(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
+    """A quotation signed with a dash and a name that ends its line: "“…” ― Ariana Huichapa."."""
+    mt = _BYLINE.match(doc.text, pos)
+    if not mt:
+        return None
+    si = doc.sent_at(mt.end())
+    toks = doc.toks[si]
+    line_end = doc.text.find("\n", mt.end()) % (len(doc.text) + 1)
+    np = [t for t in right_np(doc.pack, doc.text, toks, doc.tok_index(si, mt.end()), limit=5) if t.end <= line_end]
+    m = analyse(doc.pack, doc.text, np, -1) if np else None
+    if not m or m.kind != "name" or doc.text[np[-1].end : line_end].strip(" .\u00a0"):
+        return None
+    return CueMatch(mt.start(1), mt.end(1), _BYLINE_CUE), m
+
+
 def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
     """A quotation with its attribution right after it or right before it."""
     text = doc.text
@@ -433,6 +452,11 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
                     used.add(k)
                     out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | _flags(cue)))
                     continue
+        # a byline under the quotation: “…” ― Ariana Huichapa
+        if byline := _byline(doc, q.end):
+            cue, m = byline
+            out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags))
+            continue
         # attribution before: X said: “…” / X ने कहा, “…”
         k = bisect.bisect_right(cue_starts, q.start) - 1
         if k >= 0 and k not in used:
@@ -532,6 +556,17 @@ def _skip_after_cue(doc: Doc, si: int, cue: CueMatch) -> tuple[int, str]:
     return pos, source
 
 
+def _block_after_colon(doc: Doc, pos: int, sent: Sentence) -> tuple[int, int] | None:
+    """ "Limbaugh added:" closing its paragraph, and the next paragraph is what was said (a block
+    quotation without quote marks; one with them is a quotation frame)."""
+    text = doc.text
+    p = sent.paragraph
+    if text[pos : sent.end].strip() != ":" or p + 1 >= len(doc.paras) or doc.paras[p][1] > sent.end + 2:
+        return None
+    a, b = trim(text, *doc.paras[p + 1])
+    return (a, b) if _words(doc, a, b) >= 3 else None
+
+
 def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
@@ -571,6 +606,9 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
             if _words(doc, a, b) >= 3:
                 b = _extend_over_quote(doc, a, b)
                 out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags, source))
+                continue
+            if block := _block_after_colon(doc, pos, sent):
+                out.append(Raw(block, cue, m, "direct", doc.sent_at(block[0]), flags, source))
                 continue
             # "…, a source said."  The content is what stands before the speaker.
             cut = before_cue.rfind(",", 0, max(0, m.start - win))

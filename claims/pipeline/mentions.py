@@ -191,6 +191,8 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     k = len(np)
     while k > 0 and name_like(np[k - 1]):
         k -= 1
+    if k == len(np) and k > 1 and np[-2].text in pack.abbreviations and last.text[:1].isupper():
+        k -= 1  # after an honorific a title word is a surname: "Mr. King", "Ms. Bishop"
     names = np[k:]
     t0 = k
     while t0 > 0 and _is_title(pack, np[t0 - 1], text):

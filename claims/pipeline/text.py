@@ -53,6 +53,14 @@ def _char_class(chars: tuple[str, ...]) -> re.Pattern:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
 
 
+@cache
+def _mark_pattern(marks: tuple[str, ...]) -> re.Pattern:
+    """Quote marks, longest first: a pack may use two-character marks (''…'' in NYT copy)."""
+    if all(len(m) == 1 for m in marks):
+        return _char_class(marks)
+    return re.compile("|".join(re.escape(m) for m in sorted(set(marks), key=len, reverse=True)))
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of non-empty lines, whitespace-trimmed."""
     spans, pos = [], 0
@@ -89,7 +97,7 @@ def _ends_sentence(text: str, i: int, pack: Pack) -> bool:
     if not pack.verb_final and after[:1].islower():
         return False  # "The S.E.C. said": a sentence does not start in lower case
     # "U.S.-led", "example.com" do not end a sentence; verb-final packs allow "कहा.उन्होंने"
-    return not (nxt and not nxt.isspace() and not pack.verb_final and nxt not in '"”’)')
+    return not (nxt and not nxt.isspace() and not pack.verb_final and nxt not in "\"”’)'")
 
 
 def sentences(text: str, pack: Pack) -> list[Sentence]:
@@ -171,15 +179,15 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
     closes = {c for _, c in pack.quote_pairs}
     out: list[Quote] = []
     cur_open: int | None = None
+    cur_len = 0
     cur_close = ""
-    marks = _char_class(tuple(opens) + tuple(closes))
+    marks = _mark_pattern(tuple(opens) + tuple(closes))
     for n, (ps, pe) in enumerate(paras):
         for mt in marks.finditer(text, ps, pe):
-            i = mt.start()
-            ch = text[i]
+            i, ch = mt.start(), mt.group()
             if cur_open is None:
                 if ch in opens and (ch not in "'’‘" or _is_open_ok(text, i)):
-                    cur_open, cur_close = i, opens[ch]
+                    cur_open, cur_len, cur_close = i, len(ch), opens[ch]
             elif (
                 ch == cur_close
                 and (ch not in "'’" or _is_close_ok(text, i))
@@ -188,14 +196,15 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
                 and ch in "”»"
                 and cur_close in "”»"
             ):
-                out.append(Quote(cur_open, i + 1, cur_open + 1, i, True))
+                out.append(Quote(cur_open, mt.end(), cur_open + cur_len, i, True))
                 cur_open = None
         if cur_open is not None:
             nxt = paras[n + 1] if n + 1 < len(paras) else None
-            if nxt and text[nxt[0]] in opens and opens[text[nxt[0]]] == cur_close:
+            lead = marks.match(text, nxt[0]) if nxt else None
+            if lead and lead.group() in opens and opens[lead.group()] == cur_close:
                 # the next paragraph's opening mark continues this quote: skip past it
-                paras[n + 1] = (nxt[0] + 1, nxt[1])
+                paras[n + 1] = (lead.end(), nxt[1])
                 continue
-            out.append(Quote(cur_open, pe, cur_open + 1, pe, False))
+            out.append(Quote(cur_open, pe, cur_open + cur_len, pe, False))
             cur_open = None
     return [q for q in out if q.inner_end > q.inner_start]
