@@ -81,6 +81,16 @@ def test_a_dash_before_a_sentence_is_not_a_signature():
     assert not [c for c in claims if c.cue == "―"]
 
 
+def test_adding_that_is_a_second_claim_of_the_same_speaker():
+    claims = extract("Smith said the plan would fail badly, adding that nobody had read it.", lang="en")
+    assert [(c.speaker, c.cue, c.content) for c in claims] == [
+        ("Smith", "said", "the plan would fail badly"),
+        ("Smith", "adding", "nobody had read it"),
+    ]
+    quoted = extract("“This became personal,” he said, adding he would never vote for Clinton.", lang="en")
+    assert [(c.speaker_mention, c.cue) for c in quoted] == [("he", "said"), ("he", "adding")]
+
+
 def test_quote_runs_over_paragraphs():
     text = "Mayor Lisa Chen said: “We have rebuilt the bridge.\n\n“And we will rebuild the school,” she said."
     claims = extract(text, lang="en")

@@ -567,6 +567,31 @@ def _block_after_colon(doc: Doc, pos: int, sent: Sentence) -> tuple[int, int] | 
     return (a, b) if _words(doc, a, b) >= 3 else None
 
 
+def _previous_speaker(doc: Doc, n: int, si: int) -> Mention | None:
+    """The speaker of the cue before cue ``n`` in the same sentence: "“…,” he said, adding that …",
+    "Chaffetz said in a statement, adding that …"."""
+    for k in range(n - 1, max(-1, n - 4), -1):
+        prev = doc.cues[k]
+        if doc.sent_at(prev.start) != si:
+            break
+        m = subject(doc, si, prev) or inverted_speaker(doc, si, prev)
+        if m:
+            return m if m.kind != "relative" else None
+    return None
+
+
+def _before_participle(doc: Doc, n: int, a: int, b: int) -> int:
+    """Where the content ``[a, b)`` of cue ``n`` ends when a participle cue follows inside it:
+    "said X, adding that Y" (Y is a claim of its own)."""
+    for k in range(n + 1, len(doc.cues)):
+        later = doc.cues[k]
+        if later.start >= b:
+            break
+        if later.cue.participle and (later.start == a or doc.text[a : later.start].rstrip().endswith(",")):
+            return trim(doc.text, a, later.start)[1]
+    return b
+
+
 def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
@@ -579,7 +604,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
         flags = _flags(cue)
         if cue.cue.participle:
             toks = doc.toks[si]
-            m = analyse(pack, text, right_np(pack, text, toks, 0), sent.start)
+            m = _previous_speaker(doc, n, si) or analyse(pack, text, right_np(pack, text, toks, 0), sent.start)
             if m and m.kind in ("name", "pronoun", "organization"):
                 pos = cue.end
                 nxt = tokens(text, pos, min(sent.end, pos + 40))[:1]
@@ -603,6 +628,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
             if nxt and nxt[0].text in comps:
                 pos = nxt[0].end
             a, b = trim(text, pos, sent.end)
+            b = _before_participle(doc, n, a, b)
             if _words(doc, a, b) >= 3:
                 b = _extend_over_quote(doc, a, b)
                 out.append(Raw((a, b), cue, m, _kind_of(doc, a, b), si, flags, source))
