@@ -35,8 +35,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check claims tests bench app.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/extract_speed.py ../shared/data/polnear/dev/text --lang en
-	$(BIN)/python bench/extract_speed.py ../shared/data/hindi-news-2020 --lang hi
+	$(BIN)/python bench/extract_speed.py ../shared/data/polnear/dev/text --lang en --repeat 5
+	$(BIN)/python bench/extract_speed.py ../shared/data/hindi-news-2020 --lang hi --repeat 3
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
