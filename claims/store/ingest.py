@@ -65,80 +65,146 @@ class IngestResult:
 
 
 # ---------------------------------------------------------------- persons across articles
-def _keys(sp: Speaker, lang: str) -> list[str]:
-    fixes = tuple(load(lang).romanise.items()) if lang else ()
-    return name_key([w for w in sp.name.split() if w[:1].isalnum()], fixes)
+class PersonLinker:
+    """Archive-wide persons for the speakers of one article, found with one query.
 
+    A speaker links to an existing person whose name it is a (spelling-variant, cross-script)
+    sub-name of, or the reverse, when exactly one fits (an exact name wins); otherwise a new
+    person is made, which later speakers of the same article can link to. New persons are
+    inserted together by :meth:`flush`, which also applies name and alias updates.
+    """
 
-def link_person(conn: Connection, sp: Speaker, lang: str) -> int | None:
-    """The archive-wide person for an article's speaker: an existing one whose name this is a
-    (spelling-variant, cross-script) sub-name of or the reverse, when exactly one fits; else new."""
-    if sp.type not in LINKED_TYPES or not sp.name.strip():
-        return None
-    keys = _keys(sp, lang)
-    if not keys:
-        return None
-    sk = skeleton(keys[-1])
-    rows = conn.execute(
-        select(persons.c.id, persons.c.name, persons.c.name_keys, persons.c.aliases).where(
-            persons.c.skeleton == sk, persons.c.type == sp.type, persons.c.merged_into.is_(None)
-        )
-    ).all()
-    fits = [r for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)]
-    exact = [r for r in fits if r.name_keys.split() == keys]
-    pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
-    if pick is not None:
-        aliases = json.loads(pick.aliases)
+    def __init__(self, conn: Connection, speakers: list[Speaker], lang: str) -> None:
+        self.conn, self.lang = conn, lang
+        self.keys = {sp.speaker_id: self._keys(sp) for sp in speakers if self._linkable(sp)}
+        skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
+        self.rows: list[dict] = []
+        if skeletons:
+            self.rows = [
+                dict(r._mapping, changed=False)
+                for r in conn.execute(
+                    select(
+                        persons.c.id,
+                        persons.c.name,
+                        persons.c.type,
+                        persons.c.skeleton,
+                        persons.c.name_keys,
+                        persons.c.aliases,
+                    ).where(persons.c.skeleton.in_(sorted(skeletons)), persons.c.merged_into.is_(None))
+                )
+            ]
+
+    @staticmethod
+    def _linkable(sp: Speaker) -> bool:
+        return sp.type in LINKED_TYPES and bool(sp.name.strip())
+
+    def _keys(self, sp: Speaker) -> list[str]:
+        fixes = tuple(load(self.lang).romanise.items()) if self.lang else ()
+        return name_key([w for w in sp.name.split() if w[:1].isalnum()], fixes)
+
+    def link(self, sp: Speaker) -> dict | None:
+        """The person row (existing or to be made) for ``sp``; None for speakers not linked."""
+        keys = self.keys.get(sp.speaker_id)
+        if not keys:
+            return None
+        sk = skeleton(keys[-1])
+        rows = [r for r in self.rows if r["skeleton"] == sk and r["type"] == sp.type]
+        fits = [r for r in rows if is_subname(keys, r["name_keys"].split()) or is_subname(r["name_keys"].split(), keys)]
+        exact = [r for r in fits if r["name_keys"].split() == keys]
+        pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
+        if pick is None:
+            pick = dict(id=None, name=sp.name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]")
+            pick["changed"] = False
+            self.rows.append(pick)
+        aliases = json.loads(pick["aliases"])
         new_aliases = [a for a in sp.aliases if a not in aliases]
-        values: dict = {}
         if new_aliases:
-            values["aliases"] = json.dumps(aliases + new_aliases, ensure_ascii=False)
-        if len(keys) > len(pick.name_keys.split()):
-            values.update(name=sp.name, name_keys=" ".join(keys))
-        if values:
-            conn.execute(update(persons).where(persons.c.id == pick.id).values(**values))
-        return pick.id
-    return conn.execute(
-        insert(persons).values(
-            name=sp.name,
-            type=sp.type,
-            name_keys=" ".join(keys),
-            skeleton=sk,
-            aliases=json.dumps(sp.aliases, ensure_ascii=False),
-            created_at=now(),
-        )
-    ).inserted_primary_key[0]
+            pick.update(aliases=json.dumps(aliases + new_aliases, ensure_ascii=False), changed=True)
+        if len(keys) > len(pick["name_keys"].split()):
+            pick.update(name=sp.name, name_keys=" ".join(keys), changed=True)
+        return pick
+
+    def flush(self) -> None:
+        """Insert the new persons (their ids are set on the rows) and update the changed ones."""
+        fresh = [r for r in self.rows if r["id"] is None]
+        if fresh:
+            ts = now()
+            ids = (
+                self.conn.execute(
+                    insert(persons).returning(persons.c.id, sort_by_parameter_order=True),
+                    [
+                        dict(
+                            name=r["name"],
+                            type=r["type"],
+                            name_keys=r["name_keys"],
+                            skeleton=r["skeleton"],
+                            aliases=r["aliases"],
+                            created_at=ts,
+                        )
+                        for r in fresh
+                    ],
+                )
+                .scalars()
+                .all()
+            )
+            for r, pid in zip(fresh, ids, strict=True):
+                r.update(id=pid, changed=False)
+        for r in self.rows:
+            if r["changed"]:
+                self.conn.execute(
+                    update(persons)
+                    .where(persons.c.id == r["id"])
+                    .values(name=r["name"], name_keys=r["name_keys"], aliases=r["aliases"])
+                )
+                r["changed"] = False
 
 
 def _store_speakers(conn: Connection, article_id: int, ex: Extraction) -> dict[str, tuple[int, int | None]]:
     """Article speakers with their persons: local id → (article speaker id, person id)."""
-    out = {}
     existing = {
         r.local_id: r
         for r in conn.execute(select(article_speakers).where(article_speakers.c.article_id == article_id)).all()
     }
+    linker = PersonLinker(
+        conn,
+        [sp for sp in ex.speakers if existing.get(sp.speaker_id) is None or existing[sp.speaker_id].person_id is None],
+        ex.lang,
+    )
+    person_of = {}
     for sp in ex.speakers:
-        values = dict(
+        row = existing.get(sp.speaker_id)
+        person_of[sp.speaker_id] = (
+            {"id": row.person_id} if row is not None and row.person_id is not None else linker.link(sp)
+        )
+    linker.flush()
+
+    def values(sp: Speaker) -> dict:
+        person = person_of[sp.speaker_id]
+        return dict(
             name=sp.name,
             type=sp.type,
             aliases=json.dumps(sp.aliases, ensure_ascii=False),
             roles=json.dumps(sp.roles, ensure_ascii=False),
+            person_id=person["id"] if person else None,
         )
+
+    out = {}
+    for sp in ex.speakers:
         if sp.speaker_id in existing:
             row = existing[sp.speaker_id]
-            person_id = row.person_id if row.person_id is not None else link_person(conn, sp, ex.lang)
-            conn.execute(
-                update(article_speakers).where(article_speakers.c.id == row.id).values(person_id=person_id, **values)
-            )
-            out[sp.speaker_id] = (row.id, person_id)
-        else:
-            person_id = link_person(conn, sp, ex.lang)
-            sid = conn.execute(
-                insert(article_speakers).values(
-                    article_id=article_id, local_id=sp.speaker_id, person_id=person_id, **values
-                )
-            ).inserted_primary_key[0]
-            out[sp.speaker_id] = (sid, person_id)
+            v = values(sp)
+            conn.execute(update(article_speakers).where(article_speakers.c.id == row.id).values(**v))
+            out[sp.speaker_id] = (row.id, v["person_id"])
+    fresh = [sp for sp in ex.speakers if sp.speaker_id not in existing]
+    if fresh:
+        rows = [dict(article_id=article_id, local_id=sp.speaker_id, **values(sp)) for sp in fresh]
+        ids = (
+            conn.execute(insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+        for sp, sid, row in zip(fresh, ids, rows, strict=True):
+            out[sp.speaker_id] = (sid, row["person_id"])
     return out
 
 
