@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 import pandas as pd
 import pytest
@@ -29,7 +30,7 @@ from claims.store import (
 from claims.store.db import current_revision, head_revision
 from claims.store.export import EXPORT_COLUMNS, write_claimreview, write_rows
 from claims.store.query import iter_claims
-from claims.store.schema import articles, claims
+from claims.store.schema import articles, claims, persons
 from claims.store.statuses import check_in_use
 
 HI = "राष्ट्रपति कसीम-जोमार्ट टोकायव ने कहा कि स्थिति नियंत्रण में है। प्रवक्ता बेरिक उली ने कहा कि सेना एक सप्ताह में लौटेगी।"
@@ -243,3 +244,28 @@ def test_status_in_use_cannot_be_removed(engine, tmp_path):
     with pytest.raises(StatusError, match="misleading"):
         check_in_use(engine, load_statuses(cfg))
     check_in_use(engine, load_statuses())
+
+
+def test_articles_stored_at_once_naming_a_new_person_make_one_person(engine):
+    """Eight ingests racing: every article names Kassym-Jomart Tokayev, whom the store does not
+    know yet; he must become one person, not eight."""
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def store(n: int) -> None:
+        text = f"Kassym-Jomart Tokayev said the mission number {n} would end within days."
+        try:
+            barrier.wait()
+            ingest_text(engine, text, article_key=f"race-{n}")
+        except Exception as e:  # noqa: BLE001 - reported by the assertion below
+            errors.append(e)
+
+    workers = [threading.Thread(target=store, args=(n,)) for n in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert not errors
+    with engine.connect() as conn:
+        names = conn.execute(select(persons.c.name).where(persons.c.merged_into.is_(None))).scalars().all()
+    assert names == ["Kassym-Jomart Tokayev"]

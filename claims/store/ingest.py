@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from claims import __version__, extract_article
 from claims.lang import load
@@ -23,6 +23,7 @@ from claims.store.schema import article_speakers, articles, claims, history, per
 from claims.store.statuses import Statuses, load_statuses
 
 LINKED_TYPES = ("person", "organization", "group")
+PERSONS_LOCK = 0x636C61696D73  # "claims": the advisory lock key that serialises person linking
 EXTRACTED = (
     "content",
     "content_start",
@@ -76,6 +77,10 @@ class PersonLinker:
 
     def __init__(self, conn: Connection, speakers: list[Speaker], lang: str) -> None:
         self.conn, self.lang = conn, lang
+        if conn.dialect.name == "postgresql":
+            # one linker at a time until commit: two articles naming the same new person at once
+            # would otherwise both create it (SQLite already serialises writers)
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PERSONS_LOCK})
         self.keys = {sp.speaker_id: self._keys(sp) for sp in speakers if self._linkable(sp)}
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
         self.rows: list[dict] = []
