@@ -14,7 +14,7 @@ from claims.store.schema import claims, history
 from tests.concurrency_worker import work
 
 TEXT = " ".join(f"Senator Number{i} said the bridge {i} was unsafe." for i in range(6))
-PER_WORKER = 150
+PER_WORKER = 250
 
 
 def check(engine, results):
