@@ -4,6 +4,7 @@ each apply hundreds of status changes to overlapping claims."""
 from __future__ import annotations
 
 import multiprocessing
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -57,5 +58,6 @@ def test_two_processes_on_postgres(pg_engine, pg_url):
     ids = [r["id"] for r in list_claims(engine, ClaimFilter(), limit=100)]
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(2) as pool:
-        results = pool.starmap(work, [(store_url, f"p{w}", ids, PER_WORKER, 100 + w) for w in range(2)])
+        start_at = time.time() + 5  # both spawned and connected by then
+        results = pool.starmap(work, [(store_url, f"p{w}", ids, PER_WORKER, 100 + w, None, start_at) for w in range(2)])
     check(engine, results)
