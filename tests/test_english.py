@@ -91,6 +91,35 @@ def test_adding_that_is_a_second_claim_of_the_same_speaker():
     assert [(c.speaker_mention, c.cue) for c in quoted] == [("he", "said"), ("he", "adding")]
 
 
+def test_headline_label_names_the_speaker_given_in_full_later():
+    text = "Pence: Flowers Won’t Be at Debate, Trump Was Mocking.\n\nOn Sunday, Gov. Mike Pence spoke on Fox."
+    c = one(text)
+    assert (c.speaker, c.cue, c.kind) == ("Mike Pence", ":", "direct")
+    assert c.content == "Flowers Won’t Be at Debate, Trump Was Mocking"
+
+
+def test_transcript_speaker_labels():
+    text = (
+        "Mike Pence spoke to Chris Wallace.\n\n"
+        "PENCE: Well, look, this is not an episode of a game show.\n\n"
+        "WALLACE: Let us start with the news on the debate."
+    )
+    claims = extract(text, lang="en")
+    assert [(c.speaker, c.cue) for c in claims] == [("Mike Pence", ":"), ("Chris Wallace", ":")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brexit: The talks are tightening in the final weeks.\n\nBrexit is hard.",  # a topic, not a person
+        "Analysis: The race is tightening in the final weeks.",  # a genre label
+        "The plan was simple.\n\nSmith: the second line is not a headline here.",  # not the first line
+    ],
+)
+def test_labels_that_name_no_speaker(text):
+    assert [c for c in extract(text, lang="en") if c.cue == ":"] == []
+
+
 def test_quote_runs_over_paragraphs():
     text = "Mayor Lisa Chen said: “We have rebuilt the bridge.\n\n“And we will rebuild the school,” she said."
     claims = extract(text, lang="en")

@@ -43,6 +43,7 @@ class Pack:
     sentence_end: tuple[str, ...]
     abbreviations: frozenset[str]
     dash_attribution: bool
+    label_attribution: bool
     quote_pairs: tuple[tuple[str, str], ...]
     grammar: dict[str, Any]
     stop: frozenset[str]
@@ -132,6 +133,7 @@ def load(code: str) -> Pack:
         sentence_end=tuple(meta["sentence_end"]),
         abbreviations=frozenset(meta.get("abbreviations", [])),
         dash_attribution=meta.get("dash_attribution", False),
+        label_attribution=meta.get("label_attribution", False),
         quote_pairs=tuple(tuple(p) for p in raw["quotes"]["pairs"]),
         grammar=raw.get("grammar", {}),
         stop=frozenset(words.get("stop", [])),

@@ -9,6 +9,7 @@ verb-final packs use the agent-marker frames ("X ने कहा कि …"), 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import operator
 from dataclasses import dataclass, field
 
@@ -699,6 +700,53 @@ _ACCORDING = Cue(phrase="according to", forms=())
 _ACCORDING_MENTAL = Cue(phrase="का मानना है", forms=(), cls="mental")
 
 
+_LABEL = regex.compile(r"[\"“]?(?P<label>\p{L}[^:\n]{0,48}?)(?P<colon>:)[ \t]+")
+_LABEL_CUE = Cue(phrase=":", forms=())
+
+
+def _named_in_full(doc: Doc, m: Mention) -> bool:
+    """Whether a label's name is a person's: given in full ("Rush Limbaugh:"), or its surname
+    follows a first name somewhere in the article ("Pence:" … "Mike Pence"); "Brexit:" is not."""
+    if len(m.name_tokens) >= 2:
+        return True
+    last = m.name_tokens[-1].title() if m.name_tokens else ""
+    return (
+        bool(last)
+        and regex.search(rf"\p{{Lu}}[\p{{L}}.'’-]*[ \t]+{regex.escape(last)}(?!\p{{L}})", doc.text) is not None
+    )
+
+
+def label_frames(doc: Doc) -> list[Raw]:
+    """A speaker's label and a colon opening a line: the headline "Pence: Gennifer Flowers Won’t
+    Be at Debate" (the first line only) and transcript lines "PENCE: Well, look, …"."""
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    for p, (ps, pe) in enumerate(doc.paras):
+        mt = _LABEL.match(text, ps, pe)
+        if not mt:
+            continue
+        label = mt.group("label")
+        transcript = label.isupper() and len(label.split()) <= 3
+        if not (p == 0 or transcript) or label.strip().lower() in pack.g("not_speaker_labels"):
+            continue
+        si = doc.sent_at(mt.start("label"))
+        toks = [t for t in doc.toks[si] if mt.start("label") <= t.start and t.end <= mt.end("label")]
+        np = right_np(pack, text, toks, 0, limit=6) if toks else []
+        if not np or np[-1].end != mt.end("label"):
+            continue
+        if transcript:  # "PENCE": read as the name it is
+            np = [Token(t.text.title(), t.start, t.end) for t in np]
+        m = analyse(pack, text, np, mt.start("label"))  # a one-word label is read as at a sentence start
+        if not m or m.kind in ("pronoun", "relative", "author") or (m.kind == "name" and not _named_in_full(doc, m)):
+            continue
+        if transcript:
+            m = dataclasses.replace(m, name=m.name.title())
+        a, b = trim(text, mt.end(), pe)
+        if _words(doc, a, b) >= 3:
+            out.append(Raw((a, b), CueMatch(mt.start("colon"), mt.end("colon"), _LABEL_CUE), m, "direct", si))
+    return out
+
+
 def all_frames(doc: Doc) -> list[Raw]:
     """Every frame of the pack over the document, quotations first (they claim their cues)."""
     used: set[int] = set()
@@ -706,5 +754,7 @@ def all_frames(doc: Doc) -> list[Raw]:
     if doc.pack.dash_attribution:
         raws += dash_frames(doc, used)
     raws += according_frames(doc)
+    if doc.pack.label_attribution:
+        raws += label_frames(doc)
     raws += verb_final_frames(doc, used) if doc.pack.verb_final else svo_frames(doc, used)
     return raws
