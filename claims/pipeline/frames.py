@@ -424,7 +424,9 @@ def _byline(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
         return None
     si = doc.sent_at(mt.end())
     toks = doc.toks[si]
-    line_end = doc.text.find("\n", mt.end()) % (len(doc.text) + 1)
+    line_end = doc.text.find("\n", mt.end())
+    if line_end < 0:
+        line_end = len(doc.text)
     np = [t for t in right_np(doc.pack, doc.text, toks, doc.tok_index(si, mt.end()), limit=5) if t.end <= line_end]
     m = analyse(doc.pack, doc.text, np, -1) if np else None
     if not m or m.kind != "name" or doc.text[np[-1].end : line_end].strip(" .\u00a0"):
@@ -704,16 +706,27 @@ _LABEL = regex.compile(r"[\"“]?(?P<label>\p{L}[^:\n]{0,48}?)(?P<colon>:)[ \t]+
 _LABEL_CUE = Cue(phrase=":", forms=())
 
 
-def _named_in_full(doc: Doc, m: Mention) -> bool:
+_AFTER_CAPITAL = regex.compile(r"\p{Lu}[\p{L}.'’-]*[ \t]+([\p{L}.'’-]+)")
+
+
+def _second_names(text: str) -> set[str]:
+    """Every word that follows a capitalised word ("Mike Pence" gives "Pence"), with its forms cut
+    before a non-letter ("O'Brien." gives "O'Brien.", "O'Brien" and "O"): one pass over the text,
+    so that a transcript of many labelled lines stays linear."""
+    out: set[str] = set()
+    for mt in _AFTER_CAPITAL.finditer(text, overlapped=True):
+        word = mt.group(1)
+        out.add(word)
+        out.update(word[:i] for i, ch in enumerate(word) if i and not ch.isalpha())
+    return out
+
+
+def _named_in_full(m: Mention, second_names: set[str]) -> bool:
     """Whether a label's name is a person's: given in full ("Rush Limbaugh:"), or its surname
     follows a first name somewhere in the article ("Pence:" … "Mike Pence"); "Brexit:" is not."""
     if len(m.name_tokens) >= 2:
         return True
-    last = m.name_tokens[-1].title() if m.name_tokens else ""
-    return (
-        bool(last)
-        and regex.search(rf"\p{{Lu}}[\p{{L}}.'’-]*[ \t]+{regex.escape(last)}(?!\p{{L}})", doc.text) is not None
-    )
+    return bool(m.name_tokens) and m.name_tokens[-1].title() in second_names
 
 
 def label_frames(doc: Doc) -> list[Raw]:
@@ -721,6 +734,7 @@ def label_frames(doc: Doc) -> list[Raw]:
     Be at Debate" (the first line only) and transcript lines "PENCE: Well, look, …"."""
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
+    second_names: set[str] | None = None  # read from the text once, when a label first needs it
     for p, (ps, pe) in enumerate(doc.paras):
         mt = _LABEL.match(text, ps, pe)
         if not mt:
@@ -737,8 +751,12 @@ def label_frames(doc: Doc) -> list[Raw]:
         if transcript:  # "PENCE": read as the name it is
             np = [Token(t.text.title(), t.start, t.end) for t in np]
         m = analyse(pack, text, np, mt.start("label"))  # a one-word label is read as at a sentence start
-        if not m or m.kind in ("pronoun", "relative", "author") or (m.kind == "name" and not _named_in_full(doc, m)):
+        if not m or m.kind in ("pronoun", "relative", "author"):
             continue
+        if m.kind == "name":
+            second_names = _second_names(text) if second_names is None else second_names
+            if not _named_in_full(m, second_names):
+                continue
         if transcript:
             m = dataclasses.replace(m, name=m.name.title())
         a, b = trim(text, mt.end(), pe)
