@@ -76,7 +76,8 @@ class PersonLinker:
     """
 
     def __init__(self, conn: Connection, speakers: list[Speaker], lang: str) -> None:
-        self.conn, self.lang = conn, lang
+        self.conn = conn
+        self.fixes = tuple(load(lang).romanise.items()) if lang else ()
         if conn.dialect.name == "postgresql":
             # one linker at a time until commit: two articles naming the same new person at once
             # would otherwise both create it (SQLite already serialises writers)
@@ -104,8 +105,7 @@ class PersonLinker:
         return sp.type in LINKED_TYPES and bool(sp.name.strip())
 
     def _keys(self, sp: Speaker) -> list[str]:
-        fixes = tuple(load(self.lang).romanise.items()) if self.lang else ()
-        return name_key([w for w in sp.name.split() if w[:1].isalnum()], fixes)
+        return name_key([w for w in sp.name.split() if w[:1].isalnum()], self.fixes)
 
     def link(self, sp: Speaker) -> dict | None:
         """The person row (existing or to be made) for ``sp``; None for speakers not linked."""
@@ -119,7 +119,7 @@ class PersonLinker:
         pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
         if pick is None:
             pick = dict(id=None, name=sp.name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]")
-            pick["changed"] = False
+            pick["changed"] = False  # nothing to update: flush() inserts it whole
             self.rows.append(pick)
         aliases = json.loads(pick["aliases"])
         new_aliases = [a for a in sp.aliases if a not in aliases]
@@ -170,36 +170,29 @@ def _store_speakers(conn: Connection, article_id: int, ex: Extraction) -> dict[s
         r.local_id: r
         for r in conn.execute(select(article_speakers).where(article_speakers.c.article_id == article_id)).all()
     }
-    linker = PersonLinker(
-        conn,
-        [sp for sp in ex.speakers if existing.get(sp.speaker_id) is None or existing[sp.speaker_id].person_id is None],
-        ex.lang,
-    )
-    person_of = {}
-    for sp in ex.speakers:
-        row = existing.get(sp.speaker_id)
-        person_of[sp.speaker_id] = (
-            {"id": row.person_id} if row is not None and row.person_id is not None else linker.link(sp)
-        )
-    linker.flush()
+    # a speaker stored before keeps its person; the others are linked now
+    to_link = [sp for sp in ex.speakers if getattr(existing.get(sp.speaker_id), "person_id", None) is None]
+    linker = PersonLinker(conn, to_link, ex.lang)
+    linked = {sp.speaker_id: linker.link(sp) for sp in to_link}
+    linker.flush()  # new persons get their ids
+    person_id = {sp.speaker_id: existing[sp.speaker_id].person_id for sp in ex.speakers if sp.speaker_id not in linked}
+    person_id.update({sid: person["id"] if person else None for sid, person in linked.items()})
 
     def values(sp: Speaker) -> dict:
-        person = person_of[sp.speaker_id]
         return dict(
             name=sp.name,
             type=sp.type,
             aliases=json.dumps(sp.aliases, ensure_ascii=False),
             roles=json.dumps(sp.roles, ensure_ascii=False),
-            person_id=person["id"] if person else None,
+            person_id=person_id[sp.speaker_id],
         )
 
     out = {}
     for sp in ex.speakers:
         if sp.speaker_id in existing:
-            row = existing[sp.speaker_id]
-            v = values(sp)
-            conn.execute(update(article_speakers).where(article_speakers.c.id == row.id).values(**v))
-            out[sp.speaker_id] = (row.id, v["person_id"])
+            row_id = existing[sp.speaker_id].id
+            conn.execute(update(article_speakers).where(article_speakers.c.id == row_id).values(**values(sp)))
+            out[sp.speaker_id] = (row_id, person_id[sp.speaker_id])
     fresh = [sp for sp in ex.speakers if sp.speaker_id not in existing]
     if fresh:
         rows = [dict(article_id=article_id, local_id=sp.speaker_id, **values(sp)) for sp in fresh]
@@ -208,8 +201,8 @@ def _store_speakers(conn: Connection, article_id: int, ex: Extraction) -> dict[s
             .scalars()
             .all()
         )
-        for sp, sid, row in zip(fresh, ids, rows, strict=True):
-            out[sp.speaker_id] = (sid, row["person_id"])
+        for sp, sid in zip(fresh, ids, strict=True):
+            out[sp.speaker_id] = (sid, person_id[sp.speaker_id])
     return out
 
 
