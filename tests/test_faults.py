@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select, text
@@ -55,28 +57,38 @@ def test_postgres_connections_killed_then_recovered(pg_engine):
     assert get_claim(engine, cid)["status"] == "true"
 
 
+def require_restart_permission() -> None:
+    if os.environ.get("CLAIMS_PG_RESTART_TEST") != "1":
+        pytest.skip("set CLAIMS_PG_RESTART_TEST=1 (root, local cluster) to stop and restart PostgreSQL")
+
+
+@contextmanager
+def postgres_stopped() -> Iterator[None]:
+    """The local PostgreSQL cluster stopped for the block; started again, and answering, after it."""
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
+    subprocess.run([*ctl, "stop", "-m", "fast"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run([*ctl, "start"], check=True)
+        for _ in range(50):
+            if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0:
+                break
+            time.sleep(0.2)
+
+
 @pytest.mark.postgres
 def test_postgres_server_stopped_and_restarted(pg_engine):
     """Stops the real server: only where CLAIMS_PG_RESTART_TEST=1 (CI, as root) allows it."""
     engine = pg_engine
-    if os.environ.get("CLAIMS_PG_RESTART_TEST") != "1":
-        pytest.skip("set CLAIMS_PG_RESTART_TEST=1 (root, local cluster) to stop and restart PostgreSQL")
-    version = sorted(os.listdir("/etc/postgresql"))[0]
-    ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
+    require_restart_permission()
     ingest_text(engine, EN, article_key="a")
     cid = list_claims(engine)[0]["id"]
     from sqlalchemy.exc import OperationalError
 
-    subprocess.run([*ctl, "stop", "-m", "fast"], check=True)
-    try:
-        with pytest.raises(OperationalError):
-            update_claim(engine, cid, base_version=1, analyst="asha", status="true")
-    finally:
-        subprocess.run([*ctl, "start"], check=True)
-    for _ in range(50):
-        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0:
-            break
-        time.sleep(0.2)
+    with postgres_stopped(), pytest.raises(OperationalError):
+        update_claim(engine, cid, base_version=1, analyst="asha", status="true")
     assert get_claim(engine, cid)["version"] == 1  # the failed edit left nothing behind
     assert update_claim(engine, cid, base_version=1, analyst="asha", status="true") == 2
 
@@ -175,8 +187,7 @@ def test_restore_refuses_garbage(tmp_path):
 @pytest.mark.postgres
 def test_app_explains_a_stopped_database_and_recovers(pg_engine, pg_url, monkeypatch):
     """The desk mid-session while PostgreSQL stops and comes back (CLAIMS_PG_RESTART_TEST=1)."""
-    if os.environ.get("CLAIMS_PG_RESTART_TEST") != "1":
-        pytest.skip("set CLAIMS_PG_RESTART_TEST=1 (root, local cluster) to stop and restart PostgreSQL")
+    require_restart_permission()
     from streamlit.testing.v1 import AppTest
 
     ingest_text(pg_engine, EN, article_key="a")
@@ -185,18 +196,9 @@ def test_app_explains_a_stopped_database_and_recovers(pg_engine, pg_url, monkeyp
     at.session_state["analyst"] = "asha"
     at.run()
     assert [t.value for t in at.title] == ["Review claims"]
-    version = sorted(os.listdir("/etc/postgresql"))[0]
-    ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
-    subprocess.run([*ctl, "stop", "-m", "fast"], check=True)
-    try:
+    with postgres_stopped():
         at.run()
         assert not at.exception
         assert any("not reachable" in e.value for e in at.error)
-    finally:
-        subprocess.run([*ctl, "start"], check=True)
-    for _ in range(50):
-        if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0:
-            break
-        time.sleep(0.2)
     at.run()
     assert not at.exception and [t.value for t in at.title] == ["Review claims"] and not at.error
