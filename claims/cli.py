@@ -52,7 +52,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     per_article = []
     for gold in read_gold(Path(args.gold)):
         pred = extract_article(gold.text, lang=args.lang or gold.lang or None, article_id=gold.article_id).claims
-        s = score_article(gold, pred)
+        s = score_article(gold, pred, lenient=args.lenient)
         total.add(s)
         per_article.append((gold.article_id, s.as_dict()))
     result = total.as_dict()
@@ -66,6 +66,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if args.verbose:
             for aid, d in per_article:
                 print(f"{aid}: P={d['precision']} R={d['recall']} F1={d['f1']} speaker={d['speaker_accuracy']}")
+            lists = (("missed", total.missed), ("spurious", total.spurious), ("speaker", total.wrong_speaker))
+            for label, items in lists:
+                for item in items:
+                    print(f"{label:<9}{item}")
+        rule = "lenient (half the shorter span)" if args.lenient else "strict (hindi-dev README)"
+        print(f"rule               {rule}")
         print(f"articles           {len(per_article)}")
         for k in (
             "gold",
@@ -114,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("gold", help="a seed .gold.json file or folder, or a brat folder (text/, attributions/)")
     v.add_argument("--lang", default=None, choices=[*available()])
     v.add_argument("--json", action="store_true", help="print the scores as JSON")
-    v.add_argument("-v", "--verbose", action="store_true", help="scores per article")
+    v.add_argument("-v", "--verbose", action="store_true", help="scores per article, misses and wrong speakers")
+    v.add_argument("--lenient", action="store_true", help="the older rule: overlap of half the shorter span")
     v.set_defaults(func=cmd_evaluate)
 
     sv = sub.add_parser("serve", help="run the analysts' desk (Streamlit)")
