@@ -9,8 +9,9 @@ from claims.lang import Pack, detect, load, script_letters
 from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
-from claims.pipeline.frames import Doc, Raw, all_frames, name_mentions, trim
+from claims.pipeline.frames import Doc, Raw, all_frames, trim
 from claims.pipeline.mentions import analyse, left_np
+from claims.pipeline.persons import name_mentions
 from claims.pipeline.text import paragraphs
 
 _BASE_CONFIDENCE = {

@@ -1,0 +1,37 @@
+"""Attribution frames: the shapes in which a speaker, a cue and a content stand together.
+
+Each frame reads a :class:`Doc` and returns :class:`Raw` claims (spans only; speakers are resolved
+later, in article order). Which frames apply, and with which words, comes from the language pack:
+verb-final packs use the agent-marker frames ("X ने कहा कि …"), others subject–verb frames
+("X said that …", "…,” said X"). One module per shape:
+
+- ``quotes``: a quotation and the attribution next to it
+- ``lines``: dash lines and speaker labels
+- ``according``: "according to X", "X के अनुसार"
+- ``verb_final``: "X ने कहा कि …" and its relatives
+- ``subject_verb``: "X said that …" and its relatives
+"""
+
+from __future__ import annotations
+
+from claims.pipeline.frames.according import according_frames
+from claims.pipeline.frames.base import Doc, Raw, trim
+from claims.pipeline.frames.lines import dash_frames, label_frames
+from claims.pipeline.frames.quotes import quote_frames
+from claims.pipeline.frames.subject_verb import svo_frames
+from claims.pipeline.frames.verb_final import verb_final_frames
+
+__all__ = ["Doc", "Raw", "trim", "all_frames"]
+
+
+def all_frames(doc: Doc) -> list[Raw]:
+    """Every frame of the pack over the document, quotations first (they claim their cues)."""
+    used: set[int] = set()
+    raws = quote_frames(doc, used)
+    if doc.pack.dash_attribution:
+        raws += dash_frames(doc, used)
+    raws += according_frames(doc)
+    if doc.pack.label_attribution:
+        raws += label_frames(doc)
+    raws += verb_final_frames(doc, used) if doc.pack.verb_final else svo_frames(doc, used)
+    return raws

@@ -1,0 +1,99 @@
+"""Quotation frames: a quotation with its attribution right after it ("“…”, X said", "“…” X ने
+कहा") or right before it ("X said: “…”"), and a quotation signed with a dash and a name."""
+
+from __future__ import annotations
+
+import bisect
+
+import regex
+
+from claims.lang import Cue
+from claims.pipeline.cues import CueMatch
+from claims.pipeline.frames.base import _SENTENCE_END, Doc, Raw, cue_flags, trim, word_count
+from claims.pipeline.frames.subject_verb import inverted_speaker, subject
+from claims.pipeline.mentions import Mention, analyse, left_np, right_np
+
+
+def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
+    """The speaker standing between a quotation's end ``a`` and a cue after it: "” X ने कहा",
+    "," X said". For subject–verb packs with nothing between, the speaker follows the cue."""
+    pack, text = doc.pack, doc.text
+    si = doc.sent_at(cue.start)
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.start)
+    first = doc.tok_index(si, a)
+    if first >= ci:  # "…,” said Smith"
+        if pack.verb_final:
+            return None
+        return inverted_speaker(doc, si, cue)
+    end = ci - 1
+    if pack.verb_final:
+        if toks[end].text in pack.g("agent_markers") | pack.g("genitive_markers"):
+            end -= 1
+    else:
+        while end >= first and toks[end].text.lower() in pack.g("pre_cue"):
+            end -= 1
+    np = left_np(pack, text, toks, end)
+    if not np or np[0].start != toks[first].start:
+        return None
+    return analyse(pack, text, np, -1)
+
+
+_BYLINE = regex.compile(r"[ \t]*([―—])[ \t]*")
+_BYLINE_CUE = Cue(phrase="―", forms=())
+
+
+def _byline(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
+    """A quotation signed with a dash and a name that ends its line: "“…” ― Ariana Huichapa."."""
+    mt = _BYLINE.match(doc.text, pos)
+    if not mt:
+        return None
+    si = doc.sent_at(mt.end())
+    toks = doc.toks[si]
+    line_end = doc.text.find("\n", mt.end())
+    if line_end < 0:
+        line_end = len(doc.text)
+    np = [t for t in right_np(doc.pack, doc.text, toks, doc.tok_index(si, mt.end()), limit=5) if t.end <= line_end]
+    m = analyse(doc.pack, doc.text, np, -1) if np else None
+    if not m or m.kind != "name" or doc.text[np[-1].end : line_end].strip(" .\u00a0"):
+        return None
+    return CueMatch(mt.start(1), mt.end(1), _BYLINE_CUE), m
+
+
+def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    """A quotation with its attribution right after it or right before it."""
+    text = doc.text
+    out: list[Raw] = []
+    cue_starts = [c.start for c in doc.cues]
+    for q in doc.quotes:
+        a, b = trim(text, q.inner_start, q.inner_end)
+        if word_count(doc, a, b) < 2:
+            continue  # a title or scare-quoted word ("खबर 24")
+        flags = set() if q.closed else {"unclosed_quote"}
+        # attribution after: ”, X said. / ” X ने कहा।
+        k = bisect.bisect_left(cue_starts, q.end)
+        if k < len(doc.cues) and k not in used:
+            cue = doc.cues[k]
+            gap = text[q.end : cue.start]
+            if len(gap) <= 80 and not _SENTENCE_END.search(gap.replace(".", "", 1)):
+                m = _speaker_between(doc, q.end, cue)
+                if m and m.kind != "relative":
+                    used.add(k)
+                    out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | cue_flags(cue)))
+                    continue
+        # a byline under the quotation: “…” ― Ariana Huichapa
+        if byline := _byline(doc, q.end):
+            cue, m = byline
+            out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags))
+            continue
+        # attribution before: X said: “…” / X ने कहा, “…”
+        k = bisect.bisect_right(cue_starts, q.start) - 1
+        if k >= 0 and k not in used:
+            cue = doc.cues[k]
+            if cue.end <= q.start and not text[cue.end : q.start].strip(" \t\n,:—–-"):
+                si = doc.sent_at(cue.start)
+                m = subject(doc, si, cue)
+                if m and m.kind != "relative":
+                    used.add(k)
+                    out.append(Raw((a, b), cue, m, "direct", si, flags | cue_flags(cue)))
+    return out

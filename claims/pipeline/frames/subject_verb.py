@@ -1,0 +1,204 @@
+"""Subject–verb frames (English): "X said that …", "…, said X, the spokesman", "…, a source said",
+"X said, adding that …"; and the speaker of a cue in either word order (:func:`subject`)."""
+
+from __future__ import annotations
+
+from claims.pipeline import context
+from claims.pipeline.cues import CueMatch
+from claims.pipeline.frames.base import (
+    _APPOSITIVE,
+    LOOKAHEAD,
+    WINDOW,
+    Doc,
+    Raw,
+    cue_flags,
+    extend_over_quote,
+    kind_of,
+    trim,
+    word_count,
+)
+from claims.pipeline.frames.verb_final import vf_agent
+from claims.pipeline.mentions import Mention, analyse, left_np, right_np
+from claims.pipeline.text import Sentence, tokens
+
+
+def subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
+    """The speaker of a cue: the agent (verb-final) or the subject before the verb, skipping
+    auxiliaries and adverbs ("has also said"), and an appositive ("Smith, the spokesman, said")."""
+    pack, text = doc.pack, doc.text
+    if pack.verb_final:
+        return vf_agent(doc, si, cue)[0]
+    toks = doc.toks[si]
+    j = doc.tok_index(si, cue.start) - 1
+    while j >= 0 and toks[j].text.lower() in pack.g("pre_cue") and not text[toks[j].end : cue.start].count(","):
+        j -= 1
+    if j < 0:
+        return None
+    gap = text[toks[j].end : (toks[j + 1].start if j + 1 < len(toks) else cue.start)]
+    if gap.strip() == ",":
+        # "Kellyanne Conway, Trump's campaign manager, said": look past the appositive
+        k = j - 1
+        while k >= 0 and "," not in text[toks[k].end : toks[k + 1].start]:
+            k -= 1
+        head = toks[: k + 1]
+        if k < 0:
+            return None
+        appositive = text[toks[k + 1].start : toks[j].end]
+        m = analyse(pack, text, left_np(pack, text, head, k), doc.sents[si].start)
+        if m and m.kind in ("name", "organization"):
+            m.role = m.role or appositive
+            return m
+        if m and m.kind in ("anonymous", "role", "group"):
+            if any(mk in appositive for mk in pack.anonymous_markers):
+                m.kind = "anonymous"
+            return m
+        return None
+    if gap.strip():
+        return None
+    np = left_np(pack, text, toks, j)
+    return analyse(pack, text, np, doc.sents[si].start)
+
+
+def inverted_speaker(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
+    """The speaker after an inverted cue, with an appositive role: "said Mark Zandi, the chief
+    economist at Moody's"."""
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    np = right_np(pack, text, toks, doc.tok_index(si, cue.end))
+    m = analyse(pack, text, np, -1)
+    if m and np:
+        rest = text[np[-1].end : min(doc.sents[si].end, np[-1].end + LOOKAHEAD)]
+        app = _APPOSITIVE.match(rest)
+        if app:
+            a, b = trim(text, np[-1].end + app.start(1), np[-1].end + app.end(1))
+            m.role = m.role or text[a:b]
+    return m
+
+
+def _skip_after_cue(doc: Doc, si: int, cue: CueMatch) -> tuple[int, str]:
+    """Past an addressee, venue or date right after an English cue: "told Reuters on Tuesday that"."""
+    pack, text = doc.pack, doc.text
+    pos, source = cue.end, ""
+    toks = doc.toks[si]
+    if cue.cue.takes_object:
+        ci = doc.tok_index(si, cue.end)
+        np = right_np(pack, text, toks, ci, limit=6)
+        if np:
+            pos = np[-1].end
+            obj = text[np[0].start : pos]
+            if any(obj.endswith(mm) or obj == mm for mm in pack.venue_markers.get("media", [])):
+                source = f"told {obj}"
+    for _ in range(3):
+        rest = text[pos : min(doc.sents[si].end, pos + LOOKAHEAD)]
+        m = context._venue_pattern(pack.code).match(rest.lstrip())
+        d = context._date_pattern(pack.code).match(rest.lstrip())
+        lead = len(rest) - len(rest.lstrip())
+        if m and m.start() == 0:
+            source = source or m.group()
+            pos += lead + m.end()
+        elif d and d.start() == 0:
+            pos += lead + d.end()
+        elif rest.lstrip().startswith(("on ", "in ")) and (
+            d2 := context._date_pattern(pack.code).match(rest.lstrip()[3:])
+        ):
+            pos += lead + 3 + d2.end()
+        else:
+            break
+    return pos, source
+
+
+def _block_after_colon(doc: Doc, pos: int, sent: Sentence) -> tuple[int, int] | None:
+    """ "Limbaugh added:" closing its paragraph, and the next paragraph is what was said (a block
+    quotation without quote marks; one with them is a quotation frame)."""
+    text = doc.text
+    p = sent.paragraph
+    if text[pos : sent.end].strip() != ":" or p + 1 >= len(doc.paras) or doc.paras[p][1] > sent.end + 2:
+        return None
+    a, b = trim(text, *doc.paras[p + 1])
+    return (a, b) if word_count(doc, a, b) >= 3 else None
+
+
+def _previous_speaker(doc: Doc, n: int, si: int) -> Mention | None:
+    """The speaker of the cue before cue ``n`` in the same sentence: "“…,” he said, adding that …",
+    "Chaffetz said in a statement, adding that …"."""
+    for k in range(n - 1, max(-1, n - 4), -1):
+        prev = doc.cues[k]
+        if doc.sent_at(prev.start) != si:
+            break
+        m = subject(doc, si, prev) or inverted_speaker(doc, si, prev)
+        if m:
+            return m if m.kind != "relative" else None
+    return None
+
+
+def _before_participle(doc: Doc, n: int, a: int, b: int) -> int:
+    """Where the content ``[a, b)`` of cue ``n`` ends when a participle cue follows inside it:
+    "said X, adding that Y" (Y is a claim of its own)."""
+    for k in range(n + 1, len(doc.cues)):
+        later = doc.cues[k]
+        if later.start >= b:
+            break
+        if later.cue.participle and (later.start == a or doc.text[a : later.start].rstrip().endswith(",")):
+            return trim(doc.text, a, later.start)[1]
+    return b
+
+
+def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    comps = pack.g("complementisers")
+    for n, cue in enumerate(doc.cues):
+        if n in used:
+            continue
+        si = doc.sent_at(cue.start)
+        sent = doc.sents[si]
+        flags = cue_flags(cue)
+        if cue.cue.participle:
+            toks = doc.toks[si]
+            m = _previous_speaker(doc, n, si) or analyse(pack, text, right_np(pack, text, toks, 0), sent.start)
+            if m and m.kind in ("name", "pronoun", "organization"):
+                pos = cue.end
+                nxt = tokens(text, pos, min(sent.end, pos + 40))[:1]
+                if nxt and nxt[0].text in comps:
+                    pos = nxt[0].end
+                a, b = trim(text, pos, sent.end)
+                if word_count(doc, a, b) >= 3:
+                    out.append(Raw((a, extend_over_quote(doc, a, b)), cue, m, kind_of(doc, a, b), si, flags))
+            continue
+        nxt = text[cue.end : cue.end + 12].split(maxsplit=1)
+        if nxt and nxt[0] in pack.g("not_after_cue"):
+            continue  # "is said to have", "said to be": hearsay without a speaker
+        m = subject(doc, si, cue)
+        # the content before a speaker ("…, a source said") is read from at most WINDOW characters
+        # back, so that a sentence of a megabyte costs what a normal one does
+        win = max(sent.start, cue.start - WINDOW)
+        before_cue = text[win : cue.start]
+        if m and m.kind != "relative":
+            pos, source = _skip_after_cue(doc, si, cue)
+            nxt = tokens(text, pos, min(sent.end, pos + 40))[:1]
+            if nxt and nxt[0].text in comps:
+                pos = nxt[0].end
+            a, b = trim(text, pos, sent.end)
+            b = _before_participle(doc, n, a, b)
+            if word_count(doc, a, b) >= 3:
+                b = extend_over_quote(doc, a, b)
+                out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, flags, source))
+                continue
+            if block := _block_after_colon(doc, pos, sent):
+                out.append(Raw(block, cue, m, "direct", doc.sent_at(block[0]), flags, source))
+                continue
+            # "…, a source said."  The content is what stands before the speaker.
+            cut = before_cue.rfind(",", 0, max(0, m.start - win))
+            if cut > 0:
+                a, b = trim(text, win, win + cut)
+                if word_count(doc, a, b) >= 3:
+                    out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, flags, source))
+            continue
+        # inverted: "…, said Smith, the spokesman."
+        if before_cue.rstrip().endswith(","):
+            m = inverted_speaker(doc, si, cue)
+            if m and m.kind not in ("relative", "pronoun"):
+                a, b = trim(text, win, win + before_cue.rstrip().rfind(","))
+                if word_count(doc, a, b) >= 3:
+                    out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, flags))
+    return out

@@ -1,0 +1,188 @@
+"""Verb-final frames (Hindi): "X ने कहा कि …", "… का आभार व्यक्त किया", "रिपोर्ट में कहा गया है कि …".
+
+The speaker stands before the cue, marked by the agent marker ("ने") or the genitive ("X का कहना
+है"); the content follows the complementiser, or stands before an object cue as its object.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from claims.lang import Pack
+from claims.pipeline import context
+from claims.pipeline.cues import CueMatch
+from claims.pipeline.frames.base import (
+    AGENT_REACH,
+    LOOKAHEAD,
+    Doc,
+    Raw,
+    cue_flags,
+    extend_over_quote,
+    kind_of,
+    trim,
+    word_count,
+)
+from claims.pipeline.mentions import LATIN, Mention, analyse, left_np
+from claims.pipeline.text import tokens
+
+
+def role_segments(doc: Doc, si: int, m: Mention) -> None:
+    """Appositive roles before a name in verb-final text, comma-separated:
+    "…के कमांडर, रूसी एयरबोर्न फोर्सेज के कमांडर कर्नल-जनरल आंद्रेई सेरड्यूकोव ने"."""
+    if m.kind not in ("name",):
+        return
+    pack, text = doc.pack, doc.text
+    segs = text[doc.sents[si].start : m.start].split(",")
+    roles: list[str] = []
+    for n, seg in enumerate(reversed(segs)):
+        words = [w for w in regex.findall(r"[\p{L}\p{M}\p{N}.-]+", seg)]
+        if not words:
+            if n == 0:
+                continue
+            break
+        last = words[-1]
+        if last in pack.roles or last in pack.titles:
+            # a date or time adverbial before the role is not part of it
+            tail = regex.split(r"\s(?:को|में)\s(?=[^,]*$)", seg.strip()) if n == 0 else [seg.strip()]
+            roles.insert(0, tail[-1].strip())
+        else:
+            break
+    titles = m.text[: len(m.text) - len(m.name)].strip() if m.text.endswith(m.name) else ""
+    if titles:
+        roles.append(titles)
+    if roles:
+        m.role = "; ".join(dict.fromkeys(r for r in roles if r))
+
+
+# ---------------------------------------------------------------- verb-final (Hindi) agents
+def _ergative_pronoun(pack: Pack, w: str) -> bool:
+    if not (w in pack.pronouns or w in pack.relative_pronouns or w in pack.author_words):
+        return False
+    return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers"))
+
+
+def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
+    """Agent of a verb-final cue and where the middle (object) span starts.
+
+    Reads leftwards from the cue to the agent marker ("X ने") or an agent pronoun ("उन्होंने"); a
+    finite verb or a complementiser on the way means the marker belongs to another clause.
+    Without a marker, the noun phrase right before the cue counts only when it is a Latin-script
+    name, a pronoun or a role ("Tokayev सूचित किया जनता कि").
+    """
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.start)
+    if cue.cue.genitive:
+        if ci and toks[ci - 1].text in pack.g("genitive_markers"):
+            m = analyse(pack, text, left_np(pack, text, toks, ci - 2), doc.sents[si].start)
+            return m, cue.start
+        return None, cue.start
+    for j in range(ci - 1, max(-1, ci - 1 - AGENT_REACH), -1):
+        w = toks[j].text
+        if w in pack.g("agent_markers"):
+            m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+            if m:
+                role_segments(doc, si, m)
+            return m, toks[j].end
+        if _ergative_pronoun(pack, w):
+            return analyse(pack, text, [toks[j]], doc.sents[si].start), toks[j].end
+        if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
+            break
+    # no agent marker: machine-translated or colloquial order ("Tokayev सूचित किया", "वह बोले")
+    if ci and not text[toks[ci - 1].end : cue.start].strip():
+        m = analyse(pack, text, left_np(pack, text, toks, ci - 1), doc.sents[si].start)
+        if m and (m.kind in ("pronoun", "role", "anonymous") or (m.kind == "name" and LATIN.search(m.name))):
+            return m, cue.start
+    return None, cue.start
+
+
+def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[int, int] | None:
+    """Content after a cue: after the complementiser, a colon, or a following quotation."""
+    pack, text = doc.pack, doc.text
+    sent = doc.sents[si]
+    after = text[cue.end : min(sent.end, cue.end + LOOKAHEAD)]
+    stripped = after.lstrip(" ,:—–-")
+    off = cue.end + len(after) - len(stripped)
+    q = doc.quote_at.get(off)
+    if q is not None:
+        a, b = trim(text, q.inner_start, q.inner_end)
+        return (a, b) if b > a else None
+    if after.lstrip().startswith(":"):
+        a, b = trim(text, off, sent.end)
+        return (a, extend_over_quote(doc, a, b)) if b > a else None
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.end)
+    comps = pack.g("complementisers")
+    for k in range(ci, min(len(toks), ci + lookahead)):
+        if toks[k].text in comps:
+            if "," in text[cue.end : toks[k].start] and k > ci:
+                break
+            a, b = trim(text, toks[k].end, sent.end)
+            return (a, extend_over_quote(doc, a, b)) if b > a else None
+        if not pack.verb_final:
+            break
+    return None
+
+
+def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
+    """Content standing before an object cue ("… कजाख पक्ष का आभार व्यक्त किया"), without a
+    leading venue phrase and without the trailing case marker."""
+    pack, text = doc.pack, doc.text
+    for v in context.venues(text, pack, doc.toks_at, start, end):
+        after = regex.match(
+            r"\s*(?:" + "|".join(map(regex.escape, pack.venue_markers["words"])) + r")\s*,?", text[v.end : end]
+        )
+        if after:
+            start = max(start, v.end + after.end())
+    a, b = trim(text, start, end)
+    while True:
+        toks = tokens(text, a, b)
+        if toks and toks[-1].text in pack.g("object_markers"):
+            a, b = trim(text, a, toks[-1].start)
+            continue
+        break
+    return (a, b) if word_count(doc, a, b) >= 2 else None
+
+
+def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    for n, cue in enumerate(doc.cues):
+        if n in used:
+            continue
+        si = doc.sent_at(cue.start)
+        sent = doc.sents[si]
+        toks = doc.toks[si]
+        ci = doc.tok_index(si, cue.start)
+        if cue.impersonal:
+            continue  # "कहा जाता है कि": nobody to attribute it to
+        if cue.cue.author:
+            c = _complement(doc, si, cue)
+            if c:
+                out.append(Raw(c, cue, None, kind_of(doc, *c), si, cue_flags(cue)))
+            continue
+        if cue.passive:
+            prev = toks[ci - 1].text if ci else ""
+            if prev in pack.g("locative_markers") or prev in pack.g("agent_postpositions"):
+                m = analyse(pack, text, left_np(pack, text, toks, ci - 2), sent.start)
+                if not m or m.kind in ("relative", "pronoun"):
+                    continue
+                if m.kind == "name":  # "पश्चिम में कहा गया": a place or body speaks, not a person
+                    m.kind = "group"
+                c = _complement(doc, si, cue)
+                if c is None:
+                    a, b = trim(text, cue.end, sent.end)
+                    c = (a, b) if word_count(doc, a, b) >= 3 else None
+                if c:
+                    out.append(Raw(c, cue, m, kind_of(doc, *c), si, cue_flags(cue)))
+            continue
+        m, mid = vf_agent(doc, si, cue)
+        if m is None or m.kind == "relative":
+            continue
+        c = _complement(doc, si, cue)
+        if c is None and cue.cue.object and mid < cue.start:
+            c = _object(doc, mid, cue.start, si)
+        if c is None:
+            continue
+        out.append(Raw(c, cue, m, kind_of(doc, *c), si, cue_flags(cue)))
+    return out
