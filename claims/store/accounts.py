@@ -7,7 +7,6 @@ account with an editing role — in the store layer, whatever the UI shows or hi
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -77,14 +76,17 @@ def add_user(engine: Engine, username: str, password: str, role: str = "analyst"
     username = username.strip()
     if not username:
         raise AccountError("a username is required")
+    if any(not ch.isprintable() for ch in username) or len(username) > 200:
+        raise AccountError("a username is at most 200 printable characters")
     _check_role(role)
     _check_password(password)
+    hashed = _hasher.hash(password)  # before the write transaction: hashing is slow on purpose
     with writing(engine) as conn:
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise AccountError(f"user {username!r} exists already")
         conn.execute(
             insert(users).values(
-                username=username, password_hash=_hasher.hash(password), role=role, failed_logins=0, created_at=_now()
+                username=username, password_hash=hashed, role=role, failed_logins=0, lockouts=0, created_at=_now()
             )
         )
     return Account(username, role)
@@ -122,11 +124,12 @@ def set_role(engine: Engine, username: str, role: str) -> None:
 
 def set_password(engine: Engine, username: str, password: str) -> None:
     _check_password(password)
+    hashed = _hasher.hash(password)  # before the write transaction: hashing is slow on purpose
     with writing(engine) as conn:
         res = conn.execute(
             update(users)
             .where(users.c.username == username)
-            .values(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None)
+            .values(password_hash=hashed, failed_logins=0, lockouts=0, locked_until=None)
         )
         if res.rowcount != 1:
             raise AccountError(f"no user {username!r}")
@@ -150,40 +153,60 @@ def accounts_enabled(engine: Engine) -> bool:
         return bool(conn.execute(select(func.count()).select_from(users)).scalar())
 
 
+LOGIN_FAILED = "wrong username or password, or too many failed attempts (then wait and try again)"
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(engine: Engine, username: str, password: str) -> Account:
     """The account for a correct username and password.
 
-    After ``FREE_ATTEMPTS`` failures in a row the account locks for 30 s, doubling with each
-    further failure up to an hour; a locked account refuses even the right password until then.
-    Raises :class:`LoginError` with a message that does not tell whether the user exists.
+    After ``FREE_ATTEMPTS`` failures in a row the account locks for 30 s, doubling with each lock
+    in a row up to an hour; a locked account refuses even the right password until then, and once
+    the lock has expired the count starts again (one guess an hour cannot keep a user out).
+
+    Every failure raises :class:`LoginError` with the same message and after the same argon2
+    work, whether the user is unknown, locked or mistyped, so neither tells who has an account.
+    The password is checked before the write transaction (hashing is slow on purpose and must not
+    hold the SQLite write lock); the count is then updated under a row lock (``FOR UPDATE`` on
+    PostgreSQL, the write lock on SQLite) that also re-reads the lock, so parallel guesses are
+    each counted and none slips past a lock another one just set.
     """
-    failure = ""
+    username = username.strip()
+    with reading(engine) as conn:
+        seen = conn.execute(select(users.c.id, users.c.password_hash).where(users.c.username == username)).first()
+    ok = _verify(seen.password_hash if seen else _DUMMY, password)  # the same work for unknown users
+    if seen is None:
+        raise LoginError(LOGIN_FAILED)
+    new_hash = _hasher.hash(password) if ok and _hasher.check_needs_rehash(seen.password_hash) else None
     with writing(engine) as conn:  # a failed attempt is counted and committed before we refuse
-        row = conn.execute(select(users).where(users.c.username == username.strip())).first()
-        if row is None:
-            with contextlib.suppress(VerificationError):  # same work as a real check: no enumeration by timing
-                _hasher.verify(_DUMMY, password)
-            failure = "wrong username or password"
-        elif (locked := _aware(row.locked_until)) and locked > _now():
-            failure = f"too many failed logins; try again in {int((locked - _now()).total_seconds()) + 1} s"
+        row = conn.execute(select(users).where(users.c.id == seen.id).with_for_update()).first()
+        if row is None or row.password_hash != seen.password_hash:
+            ok = False  # removed or given a new password since we checked: refuse, count nothing
+            row = None
+        now = _now()
+        locked = _aware(row.locked_until) if row is not None else None
+        if row is None or (locked is not None and locked > now):
+            ok, values = False, {}  # attempts during a lock are refused and not counted
+        elif ok:
+            values = {"failed_logins": 0, "lockouts": 0, "locked_until": None, "last_login": now}
+            if new_hash:
+                values["password_hash"] = new_hash
         else:
-            try:
-                _hasher.verify(row.password_hash, password)
-            except (VerifyMismatchError, VerificationError, InvalidHashError):
-                failed = row.failed_logins + 1
-                values: dict = {"failed_logins": failed}
-                if failed >= FREE_ATTEMPTS:
-                    lock = min(MAX_LOCK, timedelta(seconds=30 * 2 ** (failed - FREE_ATTEMPTS)))
-                    values["locked_until"] = _now() + lock
-                conn.execute(update(users).where(users.c.id == row.id).values(**values))
-                failure = "wrong username or password"
-            else:
-                values = {"failed_logins": 0, "locked_until": None, "last_login": _now()}
-                if _hasher.check_needs_rehash(row.password_hash):
-                    values["password_hash"] = _hasher.hash(password)
-                conn.execute(update(users).where(users.c.id == row.id).values(**values))
-    if failure:
-        raise LoginError(failure)
+            failed = (0 if locked is not None else row.failed_logins) + 1  # an expired lock starts afresh
+            values = {"failed_logins": failed, "locked_until": None}
+            if failed >= FREE_ATTEMPTS:
+                values["locked_until"] = now + min(MAX_LOCK, timedelta(seconds=30 * 2**row.lockouts))
+                values["lockouts"] = row.lockouts + 1
+        if values:
+            conn.execute(update(users).where(users.c.id == seen.id).values(**values))
+    if not ok or row is None:
+        raise LoginError(LOGIN_FAILED)
     return Account(row.username, row.role)
 
 
@@ -198,6 +221,8 @@ def check_can_edit(conn: Connection, analyst: str) -> None:
     account that may edit. Raises :class:`PermissionDenied`."""
     if not conn.execute(select(func.count()).select_from(users)).scalar():
         return
+    if not (analyst or "").strip():
+        raise PermissionDenied("sign-in is on: changes need the signed-in user, and none was given")
     row = conn.execute(select(users.c.role).where(users.c.username == analyst)).first()
     if row is None:
         raise PermissionDenied(f"{analyst!r} has no account; only signed-in analysts can change claims")

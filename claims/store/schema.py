@@ -33,6 +33,7 @@ articles = Table(
     Column("lang", String(8), nullable=False, default=""),
     Column("extractor_version", String(40), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("added_by", String(200), nullable=False, default=""),  # the acting user; "" before 0003
 )
 
 persons = Table(
@@ -131,7 +132,8 @@ users = Table(
     Column("username", String(200), nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),  # argon2id, never the password
     Column("role", String(20), nullable=False),  # admin | analyst | viewer
-    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("failed_logins", Integer, nullable=False, default=0),  # since the last lock expired
+    Column("lockouts", Integer, nullable=False, default=0),  # locks in a row: each one lasts twice as long
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("last_login", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
