@@ -15,6 +15,8 @@ from typing import Any
 
 import regex
 
+from claims.pipeline.normalise import fold_data
+
 __all__ = ["Pack", "available", "load", "detect", "script_letters"]
 
 
@@ -109,6 +111,9 @@ def load(code: str) -> Pack:
     if code not in available():
         raise ValueError(f"no language pack {code!r}; available: {', '.join(available())}")
     raw = tomllib.loads((resources.files(__name__) / code / "pack.toml").read_text("utf-8"))
+    # the engine matches on folded text (one spelling per word), so the pack's words are folded
+    # too; romanisation fixes apply to names as written and stay as they are
+    raw = {k: (v if k == "romanise" else fold_data(v)) for k, v in raw.items()}
     meta, words = raw["meta"], raw.get("words", {})
     light = raw.get("light_verbs", {})
     cues = tuple(

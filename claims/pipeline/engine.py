@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 
 from claims.lang import Pack, detect, load, script_letters
@@ -10,7 +11,8 @@ from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, trim
-from claims.pipeline.mentions import analyse, left_np
+from claims.pipeline.mentions import Mention, analyse, left_np
+from claims.pipeline.normalise import Folded, fold
 from claims.pipeline.persons import name_mentions
 from claims.pipeline.text import paragraphs
 
@@ -130,24 +132,50 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     aid = article_id or article_id_for(text)
+    folded = fold(text)
+    text = folded.text  # matched on; offsets and what users see come from folded.original
     parts = [(load(lang).code, [(0, len(text))])] if lang and lang != "auto" else languages(text)
     packs = [load(code) for code, _ in parts]
     registry = Registry(packs, aid)
     found: list[tuple[Raw, Entity | None, str, Pack]] = []
     for pack, (_, spans) in zip(packs, parts, strict=True):
-        found.extend(_extract_pass(text, pack, registry, spans if len(parts) > 1 else None))
+        found.extend(_extract_pass(folded, pack, registry, spans if len(parts) > 1 else None))
     # claims are built once every pass has run: a later pass may give a speaker a fuller name
-    claims = [_to_claim(text, aid, pack, r, e, registry, date) for r, e, date, pack in found]
+    claims = [_to_claim(folded, aid, pack, r, e, registry, date) for r, e, date, pack in found]
     if len(parts) > 1:
         claims.sort(key=lambda c: (c.content_start, c.cue_start))
     return Extraction(aid, packs[0].code, claims, registry.speakers())
 
 
+def _surface_mention(folded: Folded, m: Mention) -> Mention:
+    """The mention's words as the article writes them (entity names are shown to users)."""
+    if folded.identity:
+        return m
+    text = folded.text
+    name_start = m.end - len(m.name)
+    if m.name:
+        if text[name_start : m.end] == m.name:
+            m.name = folded.surface(name_start, m.end)
+        else:
+            m.name = folded.find_surface(m.name, max(0, m.start - 500), m.end + 500)
+        m.name_tokens = m.name.split() if m.name_tokens else m.name_tokens
+    if m.role:
+        lo = max(0, m.start - 2000)
+        m.role = "; ".join(folded.find_surface(part, lo, m.end) for part in m.role.split("; "))
+    m.text = folded.surface(m.start, m.end)
+    return m
+
+
+def _surface_marker(folded: Folded, mk: context.Marker) -> context.Marker:
+    return mk if folded.identity else dataclasses.replace(mk, text=folded.surface(mk.start, mk.end))
+
+
 def _extract_pass(
-    text: str, pack: Pack, registry: Registry, spans: list[tuple[int, int]] | None
+    folded: Folded, pack: Pack, registry: Registry, spans: list[tuple[int, int]] | None
 ) -> list[tuple[Raw, Entity | None, str, Pack]]:
     """Claims of one language pack, each with its speaker entity and date; with ``spans``, only
     cues inside those paragraphs count."""
+    text = folded.text
     doc = Doc.build(text, pack)
     raws = [_capped(text, r) for r in all_frames(doc) if r.content[1] > r.content[0]]
     if spans is not None:
@@ -159,19 +187,24 @@ def _extract_pass(
     for r in raws:
         by_sentence.setdefault(doc.sent_at(r.cue_range[0]), []).append(r)
 
+    for r in raws:
+        if r.mention is not None:
+            _surface_mention(folded, r.mention)
+        if r.source:
+            r.source = folded.find_surface(r.source, max(0, r.cue.start - 1000), r.cue.end + 1000)
     for m in name_mentions(doc):
-        registry.known(m)
+        registry.known(_surface_mention(folded, m))
     entity_of: dict[int, Entity | None] = {}
     date_of: dict[int, str] = {}
     last_date = ""
     dates_in: dict[int, list[context.Marker]] = {}
     for d in context.dates(text, pack, 0, len(text)):
         if d.start not in contents:
-            dates_in.setdefault(doc.sent_at(d.start), []).append(d)
+            dates_in.setdefault(doc.sent_at(d.start), []).append(_surface_marker(folded, d))
     venues_in: dict[int, list[context.Marker]] = {}
     for v in context.venues(text, pack, doc.toks_at, 0, len(text)):
         if v.start not in contents:
-            venues_in.setdefault(doc.sent_at(v.start), []).append(v)
+            venues_in.setdefault(doc.sent_at(v.start), []).append(_surface_marker(folded, v))
     for si in range(len(doc.sents)):
         own_date = ""
         if si in dates_in:
@@ -199,7 +232,7 @@ def _extract_pass(
             # a sentence that only sets the scene gives the source of its agent's claims around it
             agent = _agent_of_setting(doc, si)
             if agent is not None:
-                e = registry.resolve(agent)
+                e = registry.resolve(_surface_mention(folded, agent))
                 if e is not None:
                     for v in venues:
                         e.sources.append((si, v.text))
@@ -236,7 +269,12 @@ def _agent_of_setting(doc: Doc, si: int):
     return m if m and m.kind == "pronoun" else None
 
 
-def _to_claim(text: str, aid: str, pack: Pack, r: Raw, e: Entity | None, reg: Registry, date: str) -> Claim:
+def _to_claim(folded: Folded, aid: str, pack: Pack, r: Raw, e: Entity | None, reg: Registry, date: str) -> Claim:
+    """The claim in the article's own offsets and words."""
+    text = folded.original
+    if not folded.identity:
+        r.content = folded.span(*r.content)
+        r.cue_span = folded.span(*r.cue_range)
     m = r.mention
     flags = set(r.flags)
     if m and m.kind == "author":
@@ -277,8 +315,8 @@ def _to_claim(text: str, aid: str, pack: Pack, r: Raw, e: Entity | None, reg: Re
         cue_end=ce,
         speaker=(e.name if e else ""),
         speaker_mention=m.text if m and m.kind != "author" or (m and m.text) else "",
-        speaker_start=m.start if m else -1,
-        speaker_end=m.end if m else -1,
+        speaker_start=folded.span(m.start, m.end)[0] if m else -1,
+        speaker_end=folded.span(m.start, m.end)[1] if m else -1,
         speaker_type=speaker_type,
         speaker_role=role,
         source=r.source,
