@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from sqlalchemy import select
@@ -34,6 +35,24 @@ def _db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", help="database URL (default: $CLAIMS_DB_URL or sqlite:///claims.db)")
 
 
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers: then the user must be given
+        return ""
+
+
+def _as(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--analyst",
+        default=os.environ.get("CLAIMS_ANALYST") or _os_user(),
+        help="who does this, recorded and role-checked once the store has accounts "
+        "(default: $CLAIMS_ANALYST, else your login name)",
+    )
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     statuses = load_statuses(args.statuses)
@@ -58,7 +77,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 published=item.meta.get("published", item.meta.get("date", "")),
                 lang=None if args.lang == "auto" else args.lang,
                 statuses=statuses,
+                analyst=args.analyst,
             )
+        except PermissionDenied as e:  # the same for every article: say it once
+            print(f"error: {e} (pass --analyst NAME)", file=sys.stderr)
+            return 1
         except Exception as e:  # one bad article never stops the batch; its transaction rolled back
             counts["failed"] += 1
             tqdm.write(f"skipped {item.origin}: {e}", file=sys.stderr)
@@ -86,7 +109,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         return 1
     kept = new = stale = 0
     for r in tqdm(rows, desc="re-extract", file=sys.stderr, disable=None if args.progress else True):
-        res = reextract(engine, r.id)
+        try:
+            res = reextract(engine, r.id, analyst=args.analyst)
+        except PermissionDenied as e:
+            print(f"error: {e} (pass --analyst NAME)", file=sys.stderr)
+            return 1
         kept, new, stale = kept + res.claims_kept, new + res.claims_new, stale + res.claims_stale
     print(f"{len(rows)} articles: {kept} claims kept, {new} new, {stale} marked stale", file=sys.stderr)
     return 0
@@ -180,12 +207,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--lang", default="auto", choices=["auto", *available()])
     i.add_argument("--statuses", help="status configuration file (TOML)")
     i.add_argument("--no-progress", dest="progress", action="store_false")
+    _as(i)
     _db(i)
     i.set_defaults(func=cmd_ingest)
 
     r = sub.add_parser("reextract", help="run the current extractor over stored articles, keeping analyst work")
     r.add_argument("--article", action="append", help="article id (repeatable); default: all")
     r.add_argument("--no-progress", dest="progress", action="store_false")
+    _as(r)
     _db(r)
     r.set_defaults(func=cmd_reextract)
 

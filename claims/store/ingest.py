@@ -10,8 +10,10 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from claims import __version__, extract_article
 from claims.lang import load
@@ -19,7 +21,8 @@ from claims.model import Claim, Extraction, Speaker
 from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
-from claims.store.schema import article_speakers, articles, claims, history, persons
+from claims.store.revisions import write_claim
+from claims.store.schema import article_speakers, articles, claims, persons
 from claims.store.statuses import Statuses, load_statuses
 
 LINKED_TYPES = ("person", "organization", "group")
@@ -50,6 +53,19 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def lock_persons(conn: Connection) -> None:
+    """Serialise writers of persons, article speakers and article keys until commit.
+
+    SQLite already has one writer at a time; on PostgreSQL a transaction-level advisory lock does
+    the same for ingest, re-extraction, merges and splits, so that two articles naming the same new
+    person make it once, a merge cannot race a linker onto the merged-away person, and a check for
+    a stored text or a taken article id sees every article committed before it. Always taken before
+    any claim row lock, so those paths cannot deadlock with each other or with analysts' edits.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PERSONS_LOCK})
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -78,10 +94,7 @@ class PersonLinker:
     def __init__(self, conn: Connection, speakers: list[Speaker], lang: str) -> None:
         self.conn = conn
         self.fixes = tuple(load(lang).romanise.items()) if lang else ()
-        if conn.dialect.name == "postgresql":
-            # one linker at a time until commit: two articles naming the same new person at once
-            # would otherwise both create it (SQLite already serialises writers)
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PERSONS_LOCK})
+        lock_persons(conn)  # held already by every caller; taking it again costs nothing
         self.keys = {sp.speaker_id: self._keys(sp) for sp in speakers if self._linkable(sp)}
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
         self.rows: list[dict] = []
@@ -164,18 +177,49 @@ class PersonLinker:
                 r["changed"] = False
 
 
+def _live_persons(conn: Connection, ids: set[int]) -> dict[int, int]:
+    """For persons merged into others: id → the person they now are (merges of merges followed).
+    Article speakers stored before merges moved them still point at merged-away persons."""
+    merged: dict[int, int] = {}
+    todo = set(ids)
+    for _ in range(50):  # a longer chain would be a cycle: stop rather than spin
+        if not todo:
+            break
+        step = {
+            r.id: r.merged_into
+            for r in conn.execute(
+                select(persons.c.id, persons.c.merged_into).where(
+                    persons.c.id.in_(sorted(todo)), persons.c.merged_into.is_not(None)
+                )
+            )
+        }
+        merged.update(step)
+        todo = {t for t in step.values() if t not in merged}
+
+    def final(pid: int) -> int:
+        seen = set()
+        while pid in merged and pid not in seen:
+            seen.add(pid)
+            pid = merged[pid]
+        return pid
+
+    return {pid: final(pid) for pid in ids if pid in merged}
+
+
 def _store_speakers(conn: Connection, article_id: int, ex: Extraction) -> dict[str, tuple[int, int | None]]:
     """Article speakers with their persons: local id → (article speaker id, person id)."""
     existing = {
         r.local_id: r
         for r in conn.execute(select(article_speakers).where(article_speakers.c.article_id == article_id)).all()
     }
-    # a speaker stored before keeps its person; the others are linked now
-    to_link = [sp for sp in ex.speakers if getattr(existing.get(sp.speaker_id), "person_id", None) is None]
+    live = _live_persons(conn, {r.person_id for r in existing.values() if r.person_id is not None})
+    stored_person = {k: live.get(r.person_id, r.person_id) for k, r in existing.items()}
+    # a speaker stored before keeps its person (the one it was merged into, if so); the others are linked now
+    to_link = [sp for sp in ex.speakers if stored_person.get(sp.speaker_id) is None]
     linker = PersonLinker(conn, to_link, ex.lang)
     linked = {sp.speaker_id: linker.link(sp) for sp in to_link}
     linker.flush()  # new persons get their ids
-    person_id = {sp.speaker_id: existing[sp.speaker_id].person_id for sp in ex.speakers if sp.speaker_id not in linked}
+    person_id = {sp.speaker_id: stored_person[sp.speaker_id] for sp in ex.speakers if sp.speaker_id not in linked}
     person_id.update({sid: person["id"] if person else None for sid, person in linked.items()})
 
     def values(sp: Speaker) -> dict:
@@ -232,6 +276,31 @@ def _new_claim(key: str, article_id: int, statuses: Statuses, ts: datetime, valu
 
 
 # ---------------------------------------------------------------- ingest and re-extract
+LIMITS = {  # the column widths of articles: PostgreSQL enforces them, SQLite would not
+    "article id": articles.c.article_key.type.length,
+    "outlet": articles.c.outlet.type.length,
+    "published date": articles.c.published.type.length,
+    "user name": articles.c.added_by.type.length,
+}
+CLASH_SUFFIX = 9  # "-" and 8 hex digits of the text hash, for a second text under a taken id
+
+
+def _check_lengths(**fields: str) -> None:
+    for name, value in fields.items():
+        label = name.replace("_", " ")
+        if len(value) > LIMITS[label]:
+            raise ValueError(f"the {label} is {len(value)} characters long; at most {LIMITS[label]} are kept")
+
+
+def _insert_article(conn: Connection, values: dict) -> int | None:
+    """Insert an article unless its text or id is stored already (then None): one statement,
+    ``ON CONFLICT DO NOTHING``, so a text stored meanwhile is a duplicate on both backends, never
+    a UniqueViolation."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(articles).values(**values).on_conflict_do_nothing().returning(articles.c.id)
+    return conn.execute(stmt).scalar()
+
+
 def ingest_text(
     engine: Engine,
     text: str,
@@ -243,15 +312,25 @@ def ingest_text(
     published: str = "",
     lang: str | None = None,
     statuses: Statuses | None = None,
-    analyst: str | None = None,
+    analyst: str = "",
 ) -> IngestResult:
-    """Extract and store one article. The same text stored before is a duplicate (nothing changes);
-    raises ``ValueError`` for empty text. ``analyst``: who adds it, checked when accounts are on
-    (the CLI, run by whoever operates the database, passes none)."""
+    """Extract and store one article, recording ``analyst`` as who added it.
+
+    The role check runs in the write transaction whatever the caller: once the store has
+    accounts, ``analyst`` must be one that may edit (an empty name is refused), else
+    ``PermissionDenied``. The same text stored before is a duplicate (nothing changes). NUL
+    characters, which PostgreSQL cannot store, are removed from the text and fields on both
+    backends. Raises ``ValueError`` with a plain message for empty text or a field longer than
+    its column (:data:`LIMITS`).
+    """
+    text, title, url, outlet, published = (v.replace("\x00", "") for v in (text, title, url, outlet, published))
+    key_given = (article_key or "").replace("\x00", "")
     if not text.strip():
         raise ValueError("empty article")
+    analyst = (analyst or "").strip()
+    _check_lengths(article_id=key_given, outlet=outlet, published_date=published, user_name=analyst)
     h = text_hash(text)
-    key = article_key or h[:16]
+    key = key_given or h[:16]
     with engine.connect() as conn:
         dup = conn.execute(select(articles.c.id, articles.c.article_key).where(articles.c.text_hash == h)).first()
     if dup:
@@ -259,29 +338,30 @@ def ingest_text(
     ex = extract_article(text, lang=lang, article_id=key)  # outside the write lock: it is the slow part
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
-        if analyst is not None:
-            check_can_edit(conn, analyst)
+        check_can_edit(conn, analyst)
+        lock_persons(conn)  # from here on every article committed before is seen, none is half-way
         dup = conn.execute(select(articles.c.id, articles.c.article_key).where(articles.c.text_hash == h)).first()
         if dup:  # stored meanwhile by another process
             return IngestResult(dup.article_key, "duplicate", dup.id)
-        taken = conn.execute(select(articles.c.id).where(articles.c.article_key == key)).first()
-        if taken:
-            key = f"{key}-{h[:8]}"  # same name, different text: keep both
+        if conn.execute(select(articles.c.id).where(articles.c.article_key == key)).first():
+            key = f"{key[: LIMITS['article id'] - CLASH_SUFFIX]}-{h[:8]}"  # same name, different text: keep both
             ex = extract_article(text, lang=lang, article_id=key)
-        article_id = conn.execute(
-            insert(articles).values(
-                article_key=key,
-                text_hash=h,
-                text=text,
-                title=title,
-                url=url,
-                outlet=outlet,
-                published=published,
-                lang=ex.lang,
-                extractor_version=__version__,
-                created_at=now(),
-            )
-        ).inserted_primary_key[0]
+        row = dict(
+            article_key=key,
+            text_hash=h,
+            text=text,
+            title=title,
+            url=url,
+            outlet=outlet,
+            published=published,
+            lang=ex.lang,
+            extractor_version=__version__,
+            created_at=now(),
+            added_by=analyst,
+        )
+        article_id = _insert_article(conn, row)
+        if article_id is None:  # cannot happen under the lock above; say so rather than fail obscurely
+            raise RuntimeError(f"article {key!r} was stored by another writer at the same moment; run again")
         speakers = _store_speakers(conn, article_id, ex)
         ts = now()
         rows = [_new_claim(c.claim_id, article_id, statuses, ts, _claim_values(c, speakers)) for c in ex.claims]
@@ -296,61 +376,96 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / shorter if shorter > 0 else 0.0
 
 
-def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = None) -> IngestResult:
-    """Run the current extractor over a stored article again.
+def _match(unmatched: dict[int, Any], c: Claim) -> Any:
+    """The stored claim a new extraction's claim is: same id, same content, or the span that
+    overlaps it most (by at least half)."""
+    span = (c.content_start, c.content_end)
+    return (
+        next((r for r in unmatched.values() if r.claim_key == c.claim_id), None)
+        or next((r for r in unmatched.values() if r.content == c.content), None)
+        or max(
+            (r for r in unmatched.values() if _overlap((r.content_start, r.content_end), span) >= 0.5),
+            key=lambda r: _overlap((r.content_start, r.content_end), span),
+            default=None,
+        )
+    )
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _person_names(conn: Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(conn.execute(select(persons.c.id, persons.c.name).where(persons.c.id.in_(sorted(ids)))).all())
+
+
+def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = None, analyst: str = "") -> IngestResult:
+    """Run the current extractor over a stored article again, as ``analyst`` (role-checked like
+    every write).
 
     Claims that still match (same id, same content, or content spans overlapping by half) keep
-    their status, notes, evidence, assignee and corrections; only extraction fields change.
-    Claims no longer found are kept and marked stale (logged in the history); new ones are added.
+    every analyst decision: status, notes, evidence, assignee, corrections, and the speaker a merge
+    or split gave them (while extraction keeps them with the same article speaker). When the
+    extraction fields change, the claim gets a new version with a history row per field, written
+    only over the version read under the row lock. Claims no longer found are kept and marked
+    stale (logged the same way); new ones are added.
     """
     statuses = statuses or load_statuses()
+    analyst = (analyst or "").strip()
     with engine.connect() as conn:
         art = conn.execute(select(articles).where(articles.c.id == article_id)).first()
     if art is None:
         raise KeyError(f"no article {article_id}")
     ex = extract_article(art.text, lang=art.lang or None, article_id=art.article_key)
     result = IngestResult(art.article_key, "updated", article_id)
+    by = f"extractor ({analyst})"[: LIMITS["user name"]] if analyst else "extractor"
     with writing(engine) as conn:
-        old = conn.execute(select(claims).where(claims.c.article_id == article_id)).all()
+        check_can_edit(conn, analyst)
+        lock_persons(conn)  # before the claim row locks, as every writer of persons takes them
+        old = conn.execute(
+            select(claims).where(claims.c.article_id == article_id).order_by(claims.c.id).with_for_update()
+        ).all()
         speakers = _store_speakers(conn, article_id, ex)
         unmatched = {r.id: r for r in old}
         ts = now()
+        updates: list[tuple[Any, dict]] = []
         for c in ex.claims:
-            match = next((r for r in unmatched.values() if r.claim_key == c.claim_id), None)
-            match = match or next((r for r in unmatched.values() if r.content == c.content), None)
-            match = match or max(
-                (
-                    r
-                    for r in unmatched.values()
-                    if _overlap((r.content_start, r.content_end), (c.content_start, c.content_end)) >= 0.5
-                ),
-                key=lambda r: _overlap((r.content_start, r.content_end), (c.content_start, c.content_end)),
-                default=None,
-            )
+            match = _match(unmatched, c)
             values = _claim_values(c, speakers)
-            if match is not None:
-                del unmatched[match.id]
-                changed = {k: v for k, v in values.items() if getattr(match, k) != v}
-                if match.stale:
-                    changed["stale"] = False
-                if changed:
-                    conn.execute(update(claims).where(claims.c.id == match.id).values(**changed))
-                result.claims_kept += 1
-            else:
+            if match is None:
                 key = c.claim_id
                 if conn.execute(select(claims.c.id).where(claims.c.claim_key == key)).first():
                     key = hashlib.blake2b(f"{key}|{ts.isoformat()}".encode(), digest_size=8).hexdigest()
                 conn.execute(insert(claims).values(**_new_claim(key, article_id, statuses, ts, values)))
                 result.claims_new += 1
+                continue
+            del unmatched[match.id]
+            result.claims_kept += 1
+            if values["article_speaker_id"] == match.article_speaker_id:
+                values["person_id"] = match.person_id  # a merge or split of this speaker stands
+            changed = {k: v for k, v in values.items() if getattr(match, k) != v}
+            if match.stale:
+                changed["stale"] = False
+            if changed:
+                updates.append((match, changed))
+        names = _person_names(
+            conn, {p for row, ch in updates if "person_id" in ch for p in (row.person_id, ch["person_id"]) if p}
+        )
+        for row, changed in updates:
+            log = [
+                ("person", names.get(row.person_id, ""), names.get(v, ""))
+                if k == "person_id"
+                else (k, _as_text(getattr(row, k)), _as_text(v))
+                for k, v in changed.items()
+                if k != "speaker_lower"  # follows speaker
+            ]
+            write_claim(conn, row, changed, by=by, at=ts, log=log)
         for r in unmatched.values():
             if r.stale:
                 continue
-            conn.execute(update(claims).where(claims.c.id == r.id).values(stale=True, version=r.version + 1))
-            conn.execute(
-                insert(history).values(
-                    claim_id=r.id, at=ts, by="extractor", field="stale", old="false", new="true", version=r.version + 1
-                )
-            )
+            write_claim(conn, r, {"stale": True}, by=by, at=ts, log=[("stale", "false", "true")])
             result.claims_stale += 1
         conn.execute(update(articles).where(articles.c.id == article_id).values(extractor_version=__version__))
     return result

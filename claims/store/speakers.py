@@ -1,21 +1,24 @@
 """Archive-wide speakers: list with claim counts, merge two, split off a wrong alias.
 
 Every change is logged in the history of each claim it touches (field ``person``), so an
-analyst can see why a claim moved from one speaker to another.
+analyst can see why a claim moved from one speaker to another. Each claim moved is a conditional
+write of the version read under its row lock (:func:`claims.store.revisions.write_claim`), and
+every merge or split holds the persons lock, as ingest and re-extraction do.
 """
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from claims.lang import available, load
 from claims.pipeline.names import name_key, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import reading, writing
-from claims.store.ingest import now
-from claims.store.schema import claims, history, persons
+from claims.store.ingest import lock_persons, now
+from claims.store.revisions import write_claim
+from claims.store.schema import article_speakers, claims, persons
 from claims.store.workflow import EditError
 
 
@@ -48,51 +51,59 @@ def list_persons(engine: Engine, search: str = "", limit: int = 200) -> list[dic
     return rows
 
 
-def _log(conn, claim_rows, analyst: str, old: str, new: str) -> None:
+def _move_claims(conn: Connection, where, new_person: int, analyst: str, old: str, new: str) -> int:
+    """Move the claims matching ``where`` to ``new_person``, each as a new version with a history
+    row, over the version read under the row lock (never an older one: an analyst saving at the
+    same moment either goes first and is kept, or waits and then gets a conflict)."""
     ts = now()
-    for c in claim_rows:
-        conn.execute(update(claims).where(claims.c.id == c.id).values(version=c.version + 1))
-        conn.execute(
-            insert(history).values(
-                claim_id=c.id, at=ts, by=analyst, field="person", old=old, new=new, version=c.version + 1
-            )
-        )
+    rows = conn.execute(
+        select(claims.c.id, claims.c.version).where(where).order_by(claims.c.id).with_for_update()
+    ).all()
+    for row in rows:
+        write_claim(conn, row, {"person_id": new_person}, by=analyst, at=ts, log=[("person", old, new)])
+    return len(rows)
+
+
+def _live(conn: Connection, person_id: int):
+    p = conn.execute(select(persons).where(persons.c.id == person_id)).first()
+    if p is None:
+        raise EditError("no such speaker")
+    if p.merged_into is not None:
+        raise EditError(f"speaker #{person_id} was merged into #{p.merged_into} already")
+    return p
 
 
 def merge_persons(engine: Engine, keep_id: int, drop_id: int, *, analyst: str) -> int:
-    """Merge speaker ``drop_id`` into ``keep_id``: its aliases and claims move over. Returns the
-    number of claims moved."""
+    """Merge speaker ``drop_id`` into ``keep_id``: its aliases, claims and article speakers move
+    over (so a re-extraction keeps the merge). Returns the number of claims moved."""
     if not analyst.strip():
         raise EditError("an analyst name is required")
     if keep_id == drop_id:
         raise EditError("cannot merge a speaker into itself")
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
-        keep = conn.execute(select(persons).where(persons.c.id == keep_id)).first()
-        drop = conn.execute(select(persons).where(persons.c.id == drop_id)).first()
-        if keep is None or drop is None:
-            raise EditError("no such speaker")
+        lock_persons(conn)  # no linker can pick the dropped person while we move everything off it
+        keep, drop = _live(conn, keep_id), _live(conn, drop_id)
         aliases = list(dict.fromkeys(json.loads(keep.aliases) + [drop.name] + json.loads(drop.aliases)))
         conn.execute(
             update(persons).where(persons.c.id == keep_id).values(aliases=json.dumps(aliases, ensure_ascii=False))
         )
         conn.execute(update(persons).where(persons.c.id == drop_id).values(merged_into=keep_id))
-        moved = conn.execute(select(claims.c.id, claims.c.version).where(claims.c.person_id == drop_id)).all()
-        conn.execute(update(claims).where(claims.c.person_id == drop_id).values(person_id=keep_id))
-        _log(conn, moved, analyst, drop.name, keep.name)
-    return len(moved)
+        conn.execute(update(persons).where(persons.c.merged_into == drop_id).values(merged_into=keep_id))
+        conn.execute(update(article_speakers).where(article_speakers.c.person_id == drop_id).values(person_id=keep_id))
+        return _move_claims(conn, claims.c.person_id == drop_id, keep_id, analyst, drop.name, keep.name)
 
 
 def split_alias(engine: Engine, person_id: int, alias: str, *, analyst: str) -> int:
     """Split a wrongly merged alias off a speaker into a new speaker of its own; the claims whose
-    speaker is that alias move with it. Returns the new speaker's id."""
+    speaker is that alias move with it, and so do the article speakers of that name (so a
+    re-extraction keeps the split). Returns the new speaker's id."""
     if not analyst.strip():
         raise EditError("an analyst name is required")
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
-        p = conn.execute(select(persons).where(persons.c.id == person_id)).first()
-        if p is None:
-            raise EditError("no such speaker")
+        lock_persons(conn)
+        p = _live(conn, person_id)
         aliases = json.loads(p.aliases)
         if alias not in aliases:
             raise EditError(f"{alias!r} is not an alias of {p.name!r}")
@@ -115,15 +126,13 @@ def split_alias(engine: Engine, person_id: int, alias: str, *, analyst: str) -> 
                 created_at=now(),
             )
         ).inserted_primary_key[0]
-        moved = conn.execute(
-            select(claims.c.id, claims.c.version).where(
-                claims.c.person_id == person_id,
-                (claims.c.speaker == alias)
-                | (claims.c.speaker_mention == alias)
-                | (claims.c.corrected_speaker == alias),
-            )
-        ).all()
-        if moved:
-            conn.execute(update(claims).where(claims.c.id.in_([m.id for m in moved])).values(person_id=new_id))
-        _log(conn, moved, analyst, p.name, alias)
+        conn.execute(
+            update(article_speakers)
+            .where(article_speakers.c.person_id == person_id, article_speakers.c.name == alias)
+            .values(person_id=new_id)
+        )
+        said_by_alias = (
+            (claims.c.speaker == alias) | (claims.c.speaker_mention == alias) | (claims.c.corrected_speaker == alias)
+        )
+        _move_claims(conn, (claims.c.person_id == person_id) & said_by_alias, new_id, analyst, p.name, alias)
     return new_id

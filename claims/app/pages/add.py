@@ -37,6 +37,7 @@ def _save(art: Article, lang: str | None) -> None:
             published=art.meta.get("published", ""),
             lang=lang,
             statuses=state.statuses(),
+            analyst=state.analyst(),  # the store checks the role and records who added it
         )
     except Exception as e:  # shown, never a traceback; the transaction rolled back
         st.error(f"{art.origin}: not saved: {e}")
