@@ -15,9 +15,10 @@ from typing import Any
 
 import regex
 
+from claims.lang.inflection import Form, expand
 from claims.pipeline.normalise import fold_data
 
-__all__ = ["Pack", "available", "load", "detect", "script_letters"]
+__all__ = ["Cue", "Form", "Pack", "available", "load", "detect", "script_letters"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Cue:
     author: bool = False  # the article's own voice ("हम आपको याद दिला दें")
     takes_object: bool = False  # an addressee follows the cue ("told Reuters that")
     participle: bool = False  # "…, saying …": speaker is the subject of the main clause
+    intransitive: bool = False  # its perfective takes an unmarked subject ("ममता बोलीं")
+    inflections: tuple[Form, ...] = ()  # each form with its aspect and agreement, when generated
 
 
 @dataclass(frozen=True)
@@ -116,19 +119,33 @@ def load(code: str) -> Pack:
     raw = {k: (v if k == "romanise" else fold_data(v)) for k, v in raw.items()}
     meta, words = raw["meta"], raw.get("words", {})
     light = raw.get("light_verbs", {})
-    cues = tuple(
-        Cue(
-            phrase=c["phrase"],
-            forms=_expand(c["phrase"], light),
-            cls=c.get("class", "speech"),
-            object=c.get("object", False),
-            genitive=c.get("genitive", False),
-            author=c.get("author", False),
-            takes_object=c.get("takes_object", False),
-            participle=c.get("participle", False),
+    table, verbs = raw.get("inflection", {}), raw.get("verbs", {})
+    explicators = tuple(raw.get("explicators", {}).get("stems", []))
+    # cues come as [[cues]] blocks or, one per line, as "phrase" = { … } in [cue_phrases]
+    entries = list(raw.get("cues", [])) + [{"phrase": k, **v} for k, v in raw.get("cue_phrases", {}).items()]
+    cues = []
+    for c in entries:
+        inflections: tuple[Form, ...] = ()
+        if table:
+            inflections = tuple(expand(c["phrase"], verbs, table, explicators))
+            forms = tuple(dict.fromkeys(f.text for f in inflections))
+        else:
+            forms = _expand(c["phrase"], light)
+        stem = c["phrase"].rsplit("{", 1)[-1].rstrip("}") if "{" in c["phrase"] else ""
+        cues.append(
+            Cue(
+                phrase=c["phrase"],
+                forms=forms,
+                cls=c.get("class", "speech"),
+                object=c.get("object", False),
+                genitive=c.get("genitive", False),
+                author=c.get("author", False),
+                takes_object=c.get("takes_object", False),
+                participle=c.get("participle", False),
+                intransitive=c.get("intransitive", verbs.get(stem, {}).get("intransitive", False)),
+                inflections=inflections,
+            )
         )
-        for c in raw.get("cues", [])
-    )
     lower = (lambda ws: frozenset(w.lower() for w in ws)) if code == "en" else frozenset
     return Pack(
         code=meta["code"],
@@ -156,7 +173,7 @@ def load(code: str) -> Pack:
         anonymous_markers=tuple(raw.get("anonymous", {}).get("markers", [])),
         documents=lower(raw.get("documents", {}).get("words", [])),
         organizations=lower(raw.get("organizations", {}).get("words", [])),
-        cues=cues,
+        cues=tuple(cues),
         according_before=tuple(raw.get("according_to", {}).get("before_speaker", [])),
         according_after=tuple(raw.get("according_to", {}).get("after_speaker", [])),
         venues=raw.get("venues", {}),

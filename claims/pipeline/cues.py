@@ -58,6 +58,14 @@ class CueMatch:
     cue: Cue
     passive: bool = False  # "कहा गया है"
     impersonal: bool = False  # "कहा जाता है"
+    aspect: str = ""  # perfective, habitual, progressive, future, infinitive (packs with inflection)
+    agree: str = ""  # agreement slot of the form: ms, f, mp, fp
+
+    @property
+    def ergative(self) -> bool:
+        """Whether the subject takes the agent marker: a transitive perfective ("X ने कहा"); other
+        aspects and intransitive verbs take an unmarked subject ("X कहते हैं", "ममता बोलीं")."""
+        return self.aspect in ("perfective", "fixed", "") and not self.cue.intransitive
 
     @property
     def span(self) -> tuple[int, int]:
@@ -86,14 +94,17 @@ def _alt(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
 
 
 @cache
-def _compiled(code: str) -> tuple[WordPattern, dict[str, Cue]]:
+def _compiled(code: str) -> tuple[WordPattern, dict[str, tuple[Cue, str, str]]]:
     from claims.lang import load
 
     pack = load(code)
-    by_form: dict[str, Cue] = {}
+    by_form: dict[str, tuple[Cue, str, str]] = {}
     for cue in pack.cues:
         for form in cue.forms:
-            by_form.setdefault(form, cue)
+            by_form.setdefault(form, (cue, "", ""))
+        for f in cue.inflections:
+            if by_form[f.text][0] is cue and not by_form[f.text][1]:
+                by_form[f.text] = (cue, f.aspect, f.agree)
     core = f"(?P<core>{_alt(list(by_form))})"
     tail = ""
     if pack.g("passive_auxiliaries"):
@@ -115,11 +126,12 @@ def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> 
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
         form = " ".join(m.group("core").split())
-        cue = by_form.get(form)
-        if cue is None:
+        found = by_form.get(form)
+        if found is None:
             continue
+        cue, aspect, agree = found
         gd = m.groupdict()
-        out.append(CueMatch(m.start(), m.end(), cue, bool(gd.get("pas")), bool(gd.get("imp"))))
+        out.append(CueMatch(m.start(), m.end(), cue, bool(gd.get("pas")), bool(gd.get("imp")), aspect, agree))
     return out
 
 

@@ -21,6 +21,7 @@ _BASE_CONFIDENCE = {
     "organization": 0.9,
     "role": 0.8,
     "pronoun": 0.75,
+    "zero": 0.7,
     "document": 0.85,
     "anonymous": 0.8,
     "group": 0.7,
@@ -243,7 +244,7 @@ def _extract_pass(
     nested = _nested(raws)
     for r in raws:
         e = entity_of.get(id(r))
-        if e is None and r.mention is not None and r.mention.kind == "pronoun" and id(r) in nested:
+        if e is None and r.mention is not None and r.mention.kind in ("pronoun", "zero") and id(r) in nested:
             continue  # "Kerry said they had agreed …": a nested report with no one to attribute it to
         if e and not r.source and e.sources:
             si = doc.sent_at(r.cue_range[0])
@@ -283,7 +284,7 @@ def _to_claim(folded: Folded, aid: str, pack: Pack, r: Raw, e: Entity | None, re
         speaker_type = "author"
     elif e is not None:
         speaker_type = e.type
-    elif m is not None and m.kind == "pronoun":
+    elif m is not None and m.kind in ("pronoun", "zero"):
         speaker_type = "person"
         flags.add("unresolved_speaker")
     else:

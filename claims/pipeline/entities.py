@@ -81,7 +81,7 @@ class Registry:
 
     def resolve(self, m: Mention) -> Entity | None:
         """The entity a mention refers to (created when new); None for an unresolvable pronoun."""
-        if m.kind == "pronoun":
+        if m.kind in ("pronoun", "zero"):
             return self._pronoun(m)
         if m.kind in ("name", "organization"):
             return self._touch(self._name(m))

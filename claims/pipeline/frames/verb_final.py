@@ -61,38 +61,138 @@ def _ergative_pronoun(pack: Pack, w: str) -> bool:
     return any(w.endswith(mk) and len(w) > len(mk) for mk in pack.g("agent_markers"))
 
 
-def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
-    """Agent of a verb-final cue and where the middle (object) span starts.
+def _genitive_pronoun(pack: Pack, w: str) -> bool:
+    """ "उनका", "इनके", "उसकी": a pronoun in the genitive (the speaker of "उनका कहना है")."""
+    return w in pack.pronouns and w.endswith(tuple(pack.g("genitive_markers")))
 
-    Reads leftwards from the cue to the agent marker ("X ने") or an agent pronoun ("उन्होंने"); a
-    finite verb or a complementiser on the way means the marker belongs to another clause.
-    Without a marker, the noun phrase right before the cue counts only when it is a Latin-script
-    name, a pronoun or a role ("Tokayev सूचित किया जनता कि").
-    """
-    pack, text = doc.pack, doc.text
-    toks = doc.toks[si]
-    ci = doc.tok_index(si, cue.start)
-    if cue.cue.genitive:
-        if ci and toks[ci - 1].text in pack.g("genitive_markers"):
-            m = analyse(pack, text, left_np(pack, text, toks, ci - 2), doc.sents[si].start)
-            return m, cue.start
-        return None, cue.start
+
+def _past_relative_clause(doc: Doc, si: int, j: int) -> int:
+    """Index of the last token before a relative clause set off by commas that ends at token
+    ``j`` ("X, जो अब आयोग के सदस्य हैं, ने कहा": from "हैं" back to "X"); ``j`` when there is none."""
+    pack, text, toks = doc.pack, doc.text, doc.toks[si]
+    if j < 1 or "," not in text[toks[j].end : toks[j + 1].start if j + 1 < len(toks) else toks[j].end + 3]:
+        return j
+    for k in range(j, max(0, j - AGENT_REACH), -1):
+        if "," in text[toks[k - 1].end : toks[k].start]:
+            return k - 1 if toks[k].text in pack.relative_pronouns else j
+    return j
+
+
+def _ergative(doc: Doc, si: int, cue: CueMatch, ci: int) -> tuple[Mention | None, int] | None:
+    """The agent marked by "ने" (or an agent pronoun, "उन्होंने") to the left of the cue; None when
+    a finite verb, complementiser or relative pronoun says the clause has none."""
+    pack, text, toks = doc.pack, doc.text, doc.toks[si]
+    start = doc.sents[si].start
     for j in range(ci - 1, max(-1, ci - 1 - AGENT_REACH), -1):
         w = toks[j].text
         if w in pack.g("agent_markers"):
-            m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+            m = analyse(pack, text, left_np(pack, text, toks, _past_relative_clause(doc, si, j - 1)), start)
             if m:
                 role_segments(doc, si, m)
             return m, toks[j].end
         if _ergative_pronoun(pack, w):
-            return analyse(pack, text, [toks[j]], doc.sents[si].start), toks[j].end
+            return analyse(pack, text, [toks[j]], start), toks[j].end
+        if w in pack.g("converb_markers") and j and toks[j - 1].text.endswith(tuple(pack.g("converb_endings"))):
+            continue  # "आरोप लगाते हुए कहा": a converb, not the finite verb of another clause
         if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
-            break
+            return None
+    return None
+
+
+def _skippable(doc: Doc, toks: list, j: int) -> int:
+    """How many tokens ending at ``j`` stand between an unmarked subject and its verb: adverbs
+    and particles ("लगातार", "भी", "यह"), a date with its "को" ("मंगलवार को")."""
+    pack = doc.pack
+    w = toks[j].text
+    if w in pack.g("subject_adverbs"):
+        return 1
+    if w in pack.dates.get("date_particles", ()) and j:
+        prev = toks[j - 1].text
+        d = pack.dates
+        if prev.isdigit() or prev in d.get("weekdays", ()) or prev in d.get("months", ()):
+            k = j - 1
+            while k > 0 and (toks[k - 1].text.isdigit() or toks[k - 1].text in d.get("months", ())):
+                k -= 1
+            return j - k + 1
+    return 0
+
+
+_SUBJECT_KINDS = ("name", "pronoun", "role", "anonymous", "organization", "group", "document")
+
+
+def _unmarked_subject(doc: Doc, si: int, cue: CueMatch, ci: int) -> Mention | None:
+    """The unmarked subject of a non-perfective or intransitive cue: the noun phrase before the
+    verb phrase, across adverbs and dates ("मंत्री लगातार कह रहे हैं", "वह यह भी मानती हैं"),
+    agreeing with the verb in gender ("कहती हैं" is said by a woman)."""
+    pack, text, toks = doc.pack, doc.text, doc.toks[si]
+    j = ci - 1
+    while j >= 0 and (n := _skippable(doc, toks, j)):
+        j -= n
+    if j < 0 or "," in text[toks[j].end : cue.start] and not pack.g("subject_adverbs") & {toks[j].text}:
+        return None
+    m = analyse(pack, text, left_np(pack, text, toks, _past_relative_clause(doc, si, j)), doc.sents[si].start)
+    if m is None or m.kind not in _SUBJECT_KINDS:
+        return m if m is not None and m.kind == "relative" else None
+    if m.kind == "pronoun" and _genitive_pronoun(pack, m.text):
+        return None
+    gender = {"f": "f", "fp": "f", "ms": "m", "mp": "m"}.get(cue.agree, "")
+    if gender and m.gender and m.gender != gender:
+        return None
+    if m.kind in ("name", "role", "pronoun"):
+        m.gender = m.gender or gender
+    if m.kind == "name":
+        role_segments(doc, si, m)
+    return m
+
+
+def _clause_start(doc: Doc, si: int, ci: int) -> bool:
+    """Whether the cue opens its clause ("बताया कि …" at a sentence start, after "साथ ही,"): its
+    subject is the speaker of the sentences before (a zero subject)."""
+    toks = doc.toks[si]
+    words = [t.text for t in toks[:ci]]
+    return all(w in doc.pack.g("clause_openers") for w in words)
+
+
+def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
+    """Speaker of a verb-final cue and where the middle (object) span starts.
+
+    - a genitive cue: the noun phrase or pronoun in the genitive before it ("X का कहना है",
+      "उनका मानना है");
+    - a transitive perfective ("कहा", "आरोप लगाया"): the agent marked by "ने" or an agent
+      pronoun, read leftwards; a finite verb or a complementiser on the way means the marker
+      belongs to another clause;
+    - any other aspect, and intransitive verbs ("कहते हैं", "कह रहे हैं", "बोलीं"): the
+      unmarked subject before the verb phrase;
+    - a cue opening its sentence with no subject ("बताया कि …"): a zero mention, resolved to the
+      speaker before.
+    Without a marker, the noun phrase right before a perfective counts only when it is a
+    Latin-script name, a pronoun or a role (machine-translated "Tokayev सूचित किया").
+    """
+    pack, text = doc.pack, doc.text
+    toks = doc.toks[si]
+    ci = doc.tok_index(si, cue.start)
+    start = doc.sents[si].start
+    if cue.cue.genitive:
+        if ci and toks[ci - 1].text in pack.g("genitive_markers"):
+            return analyse(pack, text, left_np(pack, text, toks, ci - 2), start), cue.start
+        if ci and _genitive_pronoun(pack, toks[ci - 1].text):
+            return analyse(pack, text, [toks[ci - 1]], start), cue.start
+        return None, cue.start
+    if not cue.ergative:
+        m = _unmarked_subject(doc, si, cue, ci)
+        if m is None and _clause_start(doc, si, ci):
+            return Mention(-1, -1, "", "zero"), cue.start
+        return m, cue.start
+    found = _ergative(doc, si, cue, ci)
+    if found is not None:
+        return found
     # no agent marker: machine-translated or colloquial order ("Tokayev सूचित किया", "वह बोले")
     if ci and not text[toks[ci - 1].end : cue.start].strip():
-        m = analyse(pack, text, left_np(pack, text, toks, ci - 1), doc.sents[si].start)
+        m = analyse(pack, text, left_np(pack, text, toks, ci - 1), start)
         if m and (m.kind in ("pronoun", "role", "anonymous") or (m.kind == "name" and LATIN.search(m.name))):
             return m, cue.start
+    if _clause_start(doc, si, ci):
+        return Mention(-1, -1, "", "zero"), cue.start
     return None, cue.start
 
 
@@ -157,10 +257,7 @@ def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
         if cue.impersonal:
             continue  # "कहा जाता है कि": nobody to attribute it to
         if cue.cue.author:
-            c = _complement(doc, si, cue)
-            if c:
-                out.append(Raw(c, cue, None, kind_of(doc, *c), si, cue_flags(cue)))
-            continue
+            continue  # "बता दें कि": the narrator's own voice is no claim (it is read so that no one else's is)
         if cue.passive:
             prev = toks[ci - 1].text if ci else ""
             if prev in pack.g("locative_markers") or prev in pack.g("agent_postpositions"):
