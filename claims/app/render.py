@@ -1,10 +1,13 @@
-"""HTML for the desk, built from escaped text only (article text may hold <script> or worse)."""
+"""HTML and Markdown for the desk, built from escaped text only (article text, titles, URLs and
+names may hold <script>, or Markdown images that load from anywhere and links that go anywhere)."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from claims.store.statuses import Statuses
 
@@ -15,7 +18,33 @@ FONT = "'Noto Sans', 'Noto Sans Devanagari', 'Mangal', 'Lohit Devanagari', sans-
 
 
 def esc(value: Any) -> str:
+    """``value`` as text inside HTML (st.html)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+# Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, and an
+# escaped one is always literal text (no link, image, emphasis, HTML, entity, directive or math).
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]+")
+
+
+def md(value: Any) -> str:
+    """``value`` as literal text inside Markdown: st.markdown, st.caption, st.write and the
+    alerts (st.error, st.success…) all render Markdown, so user and article text goes through
+    this. Line breaks become spaces (a line starting "#" or "-" would start a block)."""
+    text = "" if value is None else str(value)
+    return _MD_PUNCT.sub(r"\\\1", _LINE_BREAKS.sub(" ", text))
+
+
+def md_link(label: Any, url: Any) -> str:
+    """A Markdown link to an http(s) ``url`` with ``label`` as literal text; any other URL
+    (javascript:, data:, relative) is shown as text, not linked."""
+    target = "" if url is None else str(url).strip()
+    if urlsplit(target).scheme.lower() not in ("http", "https") or _LINE_BREAKS.search(target):
+        return md(label) if label == url else f"{md(label)} ({md(target)})"
+    # inside <…> a destination ends only at ">"; percent-encode that and anything unusual
+    dest = quote(target, safe="!#$&'()*+,/:;=?@[]~%")
+    return f"[{md(label)}](<{dest}>)"
 
 
 def badge(status: str, statuses: Statuses) -> str:

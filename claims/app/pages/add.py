@@ -1,4 +1,8 @@
-"""Add articles: paste, upload (.txt, .csv, .jsonl, .html) or fetch a URL; preview, then save."""
+"""Add articles: paste, upload (.txt, .csv, .jsonl, .html) or fetch a URL; preview, then save.
+
+The same limits as the CLI (claims.inputs): an article is at most MAX_ARTICLE_CHARS characters
+however it arrives. Fetching goes through claims.fetch (public addresses only, bounded time and
+size) and is offered to analysts and admins only."""
 
 from __future__ import annotations
 
@@ -7,20 +11,33 @@ import streamlit as st
 
 from claims import extract_article
 from claims.app import state
-from claims.inputs import Article, InputError, html_to_text, read_bytes
+from claims.app.render import md
+from claims.fetch import FetchError, fetch
+from claims.inputs import MAX_ARTICLE_CHARS, MAX_HTML_BYTES, Article, InputError, check_text, page_text, read_bytes
+from claims.redact import redact
 from claims.store import ingest_text
 
 PREVIEW_COLUMNS = ["speaker", "speaker_mention", "cue", "kind", "content", "source", "date", "confidence", "flags"]
-MAX_FETCH_BYTES = 10_000_000
+# The preview runs in the page's request: it reads the start of the text only, so a huge paste
+# cannot hold the server (all sessions share its process) for longer than this much text takes.
+PREVIEW_CHARS = 100_000
+PREVIEW_ROWS = 500
+FETCH_ERROR = "Could not fetch that page. Check the address, or save the page and upload the file."
 
 
 def _preview(text: str, lang: str | None) -> None:
-    claims = extract_article(text, lang=lang).claims
+    head = text[:PREVIEW_CHARS]
+    if len(text) > PREVIEW_CHARS:
+        # end the preview at a paragraph or sentence, not mid-word
+        cut = max(head.rfind("\n"), head.rfind(". "), head.rfind("। "))
+        head = head[: cut + 1] if cut > PREVIEW_CHARS // 2 else head
+        st.caption(f"The preview reads the first {len(head):,} of {len(text):,} characters; saving reads all of it.")
+    claims = extract_article(head, lang=lang).claims
     if not claims:
         st.info("No attributed statements found in this text.")
         return
     st.write(f"**{len(claims)} claims** found:")
-    df = pd.DataFrame([c.to_dict() for c in claims])[PREVIEW_COLUMNS]
+    df = pd.DataFrame([c.to_dict() for c in claims[:PREVIEW_ROWS]])[PREVIEW_COLUMNS]
     df["flags"] = df["flags"].map(", ".join)
     st.dataframe(df, hide_index=True, width="stretch")
 
@@ -40,12 +57,12 @@ def _save(art: Article, lang: str | None) -> None:
             analyst=state.analyst(),  # the store checks the role and records who added it
         )
     except Exception as e:  # shown, never a traceback; the transaction rolled back
-        st.error(f"{art.origin}: not saved: {e}")
+        st.error(f"{md(art.origin)}: not saved: {md(redact(e))}")
         return
     if r.outcome == "duplicate":
-        st.warning(f"Already in the store as article **{r.article_key}**; nothing changed.")
+        st.warning(f"Already in the store as article **{md(r.article_key)}**; nothing changed.")
     else:
-        st.success(f"Saved article **{r.article_key}** with {r.claims_new} claims.")
+        st.success(f"Saved article **{md(r.article_key)}** with {r.claims_new} claims.")
         st.session_state["last_article_id"] = r.article_id
 
 
@@ -56,7 +73,9 @@ def _paste(lang: str | None) -> None:
         url = c1.text_input("URL")
         outlet = c2.text_input("Outlet")
         published = c3.text_input("Date (YYYY-MM-DD)")
-        text = st.text_area("Article text", height=260, key="paste_text")
+        # one character over the limit: Streamlit cuts a longer value to max_chars without a word,
+        # so at MAX_ARTICLE_CHARS an over-long paste would be saved truncated; this way it is refused
+        text = st.text_area("Article text", height=260, key="paste_text", max_chars=MAX_ARTICLE_CHARS + 1)
         c4, c5 = st.columns(2)
         preview = c4.form_submit_button("Preview claims")
         save = c5.form_submit_button("Save article", type="primary")
@@ -64,6 +83,10 @@ def _paste(lang: str | None) -> None:
         return
     if not text.strip():
         st.error("The article text is empty.")
+        return
+    # checked here too: max_chars is the browser's limit, and a client can send more
+    if problem := check_text(text):
+        st.error(f"The article text is {problem}; nothing was saved.")
         return
     _preview(text, lang)
     if save:
@@ -92,33 +115,29 @@ def _upload(lang: str | None) -> None:
         bar.progress(n / len(articles), text=f"{n} of {len(articles)}")
     bar.empty()
     for p in problems:
-        st.error(f"Skipped {p.origin}: {p.message}")
+        st.error(f"Skipped {md(p.origin)}: {md(p.message)}")
     st.write(f"{len(articles)} articles read, {len(problems)} skipped.")
 
 
 def _fetch(lang: str | None) -> None:
-    url = st.text_input("Article URL", placeholder="https://…")
-    if not url or not st.button("Fetch and save", type="primary"):
+    url = st.text_input("Article URL", placeholder="https://…", key="fetch_url")
+    if not url or not st.button("Fetch and save", type="primary", key="fetch_go"):
         return
+    if state.role() not in ("admin", "analyst"):  # the tab is not shown to viewers; a forged click
+        st.error("Only analysts and admins may fetch pages.")
+        return
+    url = url.strip()
     if not url.startswith(("http://", "https://")):
         st.error("Give an http(s) URL.")
         return
-    import requests
-
     try:
-        resp = requests.get(url, timeout=15, headers={"User-Agent": "claims-desk/0.1"}, stream=True)
-        resp.raise_for_status()
-        data = resp.raw.read(MAX_FETCH_BYTES + 1, decode_content=True)
-    except requests.RequestException as e:
-        st.error(f"Could not fetch {url}: {e}")
+        page = fetch(url, max_bytes=MAX_HTML_BYTES)
+        text, meta = page_text(page.data, page.content_type, page.charset)
+    except FetchError:  # the reason stays here: which hosts and ports answer is not for the page
+        st.error(FETCH_ERROR)
         return
-    if len(data) > MAX_FETCH_BYTES:
-        st.error("That page is larger than 10 MB; save it and upload the file instead.")
-        return
-    try:
-        text, meta = html_to_text(data.decode(resp.encoding or "utf-8", errors="replace"))
-    except ValueError as e:
-        st.error(f"{url}: {e}")
+    except ValueError as e:  # about the page's content (no article text, too large), not the network
+        st.error(f"Fetched, but {md(e)}")
         return
     meta.setdefault("url", url)
     _preview(text, lang)
@@ -134,10 +153,12 @@ def render() -> None:
         format_func={"auto": "Detect", "hi": "Hindi", "en": "English"}.get,
     )
     lang = None if lang_choice == "auto" else lang_choice
-    paste, upload, fetch = st.tabs(["Paste text", "Upload files", "Fetch a URL"])
-    with paste:
+    may_fetch = state.role() in ("admin", "analyst")
+    tabs = st.tabs(["Paste text", "Upload files", *(["Fetch a URL"] if may_fetch else [])])
+    with tabs[0]:
         _paste(lang)
-    with upload:
+    with tabs[1]:
         _upload(lang)
-    with fetch:
-        _fetch(lang)
+    if may_fetch:
+        with tabs[2]:
+            _fetch(lang)

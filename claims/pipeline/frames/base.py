@@ -152,3 +152,19 @@ def cue_flags(cue: CueMatch) -> set[str]:
 
 def first_cue_after(doc: Doc, pos: int) -> int:
     return bisect.bisect_right(doc.cues, pos, key=_CUE_START)
+
+
+def speech_to_paragraph_end(doc: Doc, a: int, si: int) -> int:
+    """Where unquoted speech that starts at ``a`` in sentence ``si`` ends: with its paragraph,
+    or before the first later sentence of the paragraph that carries a cue of its own (a new
+    attribution)."""
+    sent = doc.sents[si]
+    end = sent.end
+    k = first_cue_after(doc, sent.end)
+    next_cue = doc.cues[k].start if k < len(doc.cues) else len(doc.text)
+    for sj in range(si + 1, min(len(doc.sents), si + 40)):
+        nxt = doc.sents[sj]
+        if nxt.paragraph != sent.paragraph or nxt.start <= next_cue < nxt.end or nxt.start > next_cue:
+            break
+        end = nxt.end
+    return trim(doc.text, a, end)[1]

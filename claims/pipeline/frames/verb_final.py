@@ -19,6 +19,7 @@ from claims.pipeline.frames.base import (
     cue_flags,
     extend_over_quote,
     kind_of,
+    speech_to_paragraph_end,
     trim,
     word_count,
 )
@@ -210,6 +211,11 @@ def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[i
     if after.lstrip().startswith(":"):
         a, b = trim(text, off, sent.end)
         return (a, extend_over_quote(doc, a, b)) if b > a else None
+    speech = cue.cue.cls == "speech" and not cue.cue.object and pack.verb_final
+    if speech and off > cue.end and after.lstrip()[:1] in ",-–—" and word_count(doc, off, sent.end) >= 2:
+        # unquoted speech after "ने कहा," / "बोले -", to the end of its paragraph
+        a, b = trim(text, off, sent.end)
+        return (a, speech_to_paragraph_end(doc, a, si)) if b > a else None
     toks = doc.toks[si]
     ci = doc.tok_index(si, cue.end)
     comps = pack.g("complementisers")
