@@ -7,20 +7,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# this machine only; `make app ADDRESS=0.0.0.0` listens on every interface (behind a proxy)
+ADDRESS ?= 127.0.0.1
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: app test setup lint bench clean
+.PHONY: app test setup lint bench constraints clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions last tested (pyproject.toml keeps the lower
+# bounds a library user needs); refresh it with `make constraints` after changing dependencies.
+$(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[app,dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[app,dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 app: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true --browser.gatherUsageStats false
 
 # PostgreSQL tests run against $$CLAIMS_TEST_PG_URL, else the local server at 127.0.0.1:5432
 # when it answers (skipped with a message when not; CI sets CLAIMS_REQUIRE_PG=1 to fail instead).
@@ -37,6 +41,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/extract_speed.py ../shared/data/polnear/dev/text --lang en --repeat 5
 	$(BIN)/python bench/extract_speed.py ../shared/data/hindi-news-2020 --lang hi --repeat 3
+
+constraints: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable --exclude claims | sed '/^-e /d' > constraints.txt
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

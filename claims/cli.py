@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         env["CLAIMS_DB_URL"] = args.db
     script = str(resources.files("claims.app") / "streamlit_app.py")
-    return subprocess.call(streamlit_command(script, args.port), env=env)
+    return subprocess.call(streamlit_command(script, args.port, address=args.address), env=env)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="run the analysts' desk (Streamlit)")
     sv.add_argument("--port", type=int, default=8501)
+    sv.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1: this machine only; 0.0.0.0 for every interface, "
+        "e.g. when a proxy on another host forwards to it)",
+    )
     sv.add_argument("--db", help="database URL (default: $CLAIMS_DB_URL or sqlite:///claims.db)")
     sv.set_defaults(func=cmd_serve)
 

@@ -18,11 +18,14 @@ SERVER_OPTIONS = {
 }
 
 
-def streamlit_command(script: str, port: int, *, address: str | None = None) -> list[str]:
-    """The command line that serves ``script`` on ``port`` (all interfaces unless ``address``)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
-    if address:
-        cmd += ["--server.address", address]
+# Where the desk listens unless told otherwise: this machine only. The desk fetches URLs and holds
+# unpublished verdicts; a team reaches it through a proxy (or passes --address 0.0.0.0 knowingly).
+DEFAULT_ADDRESS = "127.0.0.1"
+
+
+def streamlit_command(script: str, port: int, *, address: str = DEFAULT_ADDRESS) -> list[str]:
+    """The command line that serves ``script`` on ``address``:``port``."""
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", address]
     for option, value in SERVER_OPTIONS.items():
         cmd += [f"--{option}", value]
     return cmd
