@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from claims.lang.inflection import Form, expand
+from claims.lang.inflection import Form, expand, noun_forms
 from claims.pipeline.normalise import fold_data
 
 __all__ = ["Cue", "Form", "Pack", "available", "load", "detect", "script_letters"]
@@ -66,6 +66,8 @@ class Pack:
     anonymous_markers: tuple[str, ...]
     documents: frozenset[str]
     organizations: frozenset[str]
+    org_kinds: dict[str, frozenset[str]]  # a generic noun ("पार्टी") and the organisations it names
+    role_plurals: frozenset[str]  # plural forms of role nouns ("अधिकारियों", "चिकित्सकों"): groups
     cues: tuple[Cue, ...]
     according_before: tuple[str, ...]
     according_after: tuple[str, ...]
@@ -173,6 +175,10 @@ def load(code: str) -> Pack:
         anonymous_markers=tuple(raw.get("anonymous", {}).get("markers", [])),
         documents=lower(raw.get("documents", {}).get("words", [])),
         organizations=lower(raw.get("organizations", {}).get("words", [])),
+        org_kinds={k: lower(v) for k, v in raw.get("organizations", {}).get("kinds", {}).items()},
+        role_plurals=frozenset(
+            f.text for w in raw.get("roles", {}).get("words", []) for f in noun_forms(w, table.get("noun", {}))
+        ),
         cues=tuple(cues),
         according_before=tuple(raw.get("according_to", {}).get("before_speaker", [])),
         according_after=tuple(raw.get("according_to", {}).get("after_speaker", [])),

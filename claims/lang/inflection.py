@@ -54,12 +54,29 @@ def verb_forms(stem: str, table: Mapping[str, Any], irregular: Mapping[str, Any]
     out: list[Form] = [Form(stem, "stem")]
     cls = stem_class(stem)
     for aspect, by_class in table.items():
+        if aspect not in ASPECTS:
+            continue  # e.g. the noun table
         if aspect in irregular:
             slots = irregular[aspect]
             out.extend(Form(w, aspect, slot) for slot, words in slots.items() for w in words)
             continue
         slots = by_class.get(cls) or by_class.get("any") or {}
         out.extend(Form(stem + ending, aspect, slot) for slot, endings in slots.items() for ending in endings)
+    return out
+
+
+def noun_forms(noun: str, table: Mapping[str, Any]) -> list[Form]:
+    """Inflected forms of a noun from the pack's ``[inflection.noun]`` table, keyed by the
+    noun's ending (the longest that fits; ``""`` for any other): each slot maps to
+    ``[cut, add]`` pairs, the ending cut and what is added ("अधिकारी" → "अधिकारियों")."""
+    if " " in noun:
+        head, _, last = noun.rpartition(" ")
+        return [Form(f"{head} {f.text}", f.aspect, f.agree) for f in noun_forms(last, table)]
+    ending = max((e for e in table if e and noun.endswith(e)), key=len, default="")
+    out = []
+    for slot, rules in table.get(ending, {}).items():
+        for cut, add in rules:
+            out.append(Form(noun[: len(noun) - len(cut)] + add, "noun", slot))
     return out
 
 

@@ -101,10 +101,22 @@ def left_np(pack: Pack, text: str, toks: list[Token], i: int, limit: int = 8) ->
         j -= 1
     # "कुछ ही दिनों में …" style words and English sentence adverbs do not start a mention
     while out and (_lower(pack, out[0].text) in pack.stop and not _is_title(pack, out[0], text)) and len(out) > 1:
-        if not pack.verb_final and out[0].text.lower() in pack.determiners:
-            break
+        if _lower(pack, out[0].text) in pack.determiners:
+            break  # "the", "a", "एक", "अन्य" open a noun phrase
         out.pop(0)
+    owned = j >= 1 and toks[j].text in pack.g("genitive_markers")
+    if pack.verb_final and owned and _describes_people(pack, first.text):
+        # the fullest phrase of a role or group: "पुलिस के एक अधिकारी", "लैब के चिकित्सकों"
+        owner = left_np(pack, text, toks, j - 1, limit=3)
+        if owner and _gap_ok(pack, text, toks[j], out[0]) and not any(t.text in pack.pronouns for t in owner):
+            out = owner + [toks[j]] + out
     return out
+
+
+def _describes_people(pack: Pack, w: str) -> bool:
+    """A role noun, its plural, or an unnamed source: heads whose owner belongs to the phrase."""
+    lw = _lower(pack, w)
+    return lw in pack.roles or lw in pack.role_plurals or lw in pack.anonymous
 
 
 def _is_date_word(pack: Pack, w: str) -> bool:
@@ -162,7 +174,14 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         return len(np) > 1 and two in kind_list
 
     capital_head = not pack.verb_final and last.text[:1].isupper() and last.start != sentence_start
-    if not capital_head and not any(_lower(pack, t.text) in pack.organizations for t in np):
+    if head in pack.role_plurals and head not in pack.anonymous:
+        # "विशेषज्ञ चिकित्सकों का कहना है": holders of a role, not one person named "चिकित्सकों"
+        return Mention(np[0].start, last.end, whole, "group", name=whole, head=head, plural=True)
+    # the phrase's own words, after an owner in the genitive ("पुलिस के एक अधिकारी" is an officer)
+    marks = pack.g("genitive_markers") if pack.verb_final else frozenset()
+    own = np[max((i + 1 for i, t in enumerate(np) if t.text in marks), default=0) :]
+    is_org = any(_lower(pack, t.text) in pack.organizations for t in own)
+    if not capital_head and not is_org:
         if not pack.verb_final and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
             # "top black lawmakers said": a group of role-holders, not one person
             return Mention(np[0].start, last.end, whole, "group", name=whole, head=head, plural=True)
@@ -198,7 +217,6 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     while t0 > 0 and _is_title(pack, np[t0 - 1], text):
         t0 -= 1
     if names:
-        is_org = any(_lower(pack, t.text) in pack.organizations for t in np)
         if pack.verb_final:
             m_start = np[t0].start
             role_toks = np[:k]
@@ -231,7 +249,7 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
             head=head,
             gender=gender,
         )
-    if any(_lower(pack, t.text) in pack.organizations for t in np):
+    if is_org:
         return Mention(np[0].start, last.end, whole, "organization", name=whole, head=head)
     if pack.verb_final:
         return Mention(np[0].start, last.end, whole, "group", name=whole, head=head)
