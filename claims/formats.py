@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+# Spreadsheets skip leading blanks before deciding a cell is a formula, and some read the
+# fullwidth "＝" as "=": so a cell is judged by its first character that is not a space,
+# separator, control or format character (NBSP, zero-width space, BOM, newline…), compatibility
+# forms folded (NFKC: ＝ ＋ － ＠ and the small forms are = + - @).
+_SKIPPED = {"Zs", "Zl", "Zp", "Cc", "Cf"}
 
 
 def csv_safe(value: Any) -> Any:
     """Neutralise a cell a spreadsheet would run as a formula (OWASP CSV injection): a string
-    starting with ``= + - @``, tab or carriage return gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    whose first visible character is ``= + - @`` (or a fullwidth or small form of one), or that
+    starts with a tab, CR or LF, gets a leading apostrophe."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "\t\r\n":
         return "'" + value
+    for ch in value:
+        if unicodedata.category(ch) in _SKIPPED:
+            continue
+        return "'" + value if unicodedata.normalize("NFKC", ch).startswith(_FORMULA_START) else value
     return value
 
 
@@ -27,7 +40,9 @@ class RowWriter:
         self.fh, self.fmt, self.columns = fh, fmt, list(columns)
         self._csv: csv.DictWriter | None = None
         if fmt == "csv":
-            self._csv = csv.DictWriter(fh, fieldnames=self.columns, extrasaction="ignore", lineterminator="\n")
+            # RFC 4180 line ends: the csv module quotes a field only for the characters of its line
+            # terminator, so with "\n" alone a bare CR was written unquoted and split the row
+            self._csv = csv.DictWriter(fh, fieldnames=self.columns, extrasaction="ignore", lineterminator="\r\n")
             self._csv.writeheader()
 
     def write(self, row: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, trim
 from claims.pipeline.mentions import Mention, analyse, left_np
 from claims.pipeline.normalise import Folded, fold
-from claims.pipeline.persons import name_mentions
+from claims.pipeline.persons import name_mentions, titled_names
 from claims.pipeline.text import paragraphs
 
 _BASE_CONFIDENCE = {
@@ -193,7 +193,12 @@ def _extract_pass(
             _surface_mention(folded, r.mention)
         if r.source:
             r.source = folded.find_surface(r.source, max(0, r.cue.start - 1000), r.cue.end + 1000)
+    agents_in: dict[int, list[Mention]] = {}
     for m in name_mentions(doc):
+        registry.known(_surface_mention(folded, m))
+        if pack.verb_final and m.start not in contents:
+            agents_in.setdefault(doc.sent_at(m.start), []).append(m)
+    for m in titled_names(doc):
         registry.known(_surface_mention(folded, m))
     entity_of: dict[int, Entity | None] = {}
     date_of: dict[int, str] = {}
@@ -215,6 +220,13 @@ def _extract_pass(
             last_date = own_date
         venues = venues_in.get(si, [])
         here = by_sentence.get(si, [])
+        # subjects of other verbs become antecedents in reading order: those before the
+        # sentence's first cue now, the rest once its claims are resolved
+        first_cue = min((r.cue_range[0] for r in here), default=len(text))
+        agents = agents_in.get(si, [])
+        for m in agents:
+            if m.start < first_cue:
+                registry.salient(m)
         for r in here:
             e = registry.resolve(r.mention) if r.mention else None
             if r.mention and r.mention.kind == "author":
@@ -229,6 +241,9 @@ def _extract_pass(
                 r.source = v.text
             if e and r.source:
                 e.sources.append((si, r.source))
+        for m in agents:
+            if m.start >= first_cue:
+                registry.salient(m)
         if venues and not here:
             # a sentence that only sets the scene gives the source of its agent's claims around it
             agent = _agent_of_setting(doc, si)

@@ -106,6 +106,11 @@ class Registry:
             e.last_seen = -1
         self._clock = clock
 
+    def salient(self, m: Mention) -> Entity:
+        """Note a name the article makes the subject of a sentence ("X ने आदेश दिया"): a later
+        pronoun or zero subject may refer to it."""
+        return self._touch(self._name(m))
+
     def _name(self, m: Mention) -> Entity:
         keys = name_key(m.name_tokens or m.name.split(), self._fixes)
         type_ = _TYPE_OF_KIND[m.kind]

@@ -123,12 +123,26 @@ def claim_review(r: dict[str, Any], statuses: Statuses, publisher: str = "claims
     return review
 
 
+# Inside an HTML <script type="application/ld+json"> the text must not contain "</script", "<!--"
+# (which puts the parser in a state where a later "<script>" swallows the page) or, for old
+# script parsers, raw line separators. Outside strings JSON has none of these characters, so
+# escaping them everywhere gives the same JSON value.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_safe_json(value: Any, **kwargs: Any) -> str:
+    """``value`` as JSON that can sit inside an HTML ``<script>`` element as is."""
+    return json.dumps(value, ensure_ascii=False, **kwargs).translate(_SCRIPT_SAFE)
+
+
 def write_claimreview(
     rows: Iterable[dict[str, Any]], fh: IO[str], statuses: Statuses, publisher: str = "claims desk"
 ) -> int:
-    """A JSON array of ClaimReview objects. "</" is escaped so the output can sit inside an HTML
-    ``<script type="application/ld+json">`` whatever the claim text contains."""
+    """A JSON array of ClaimReview objects, script-safe (``<``, ``>``, ``&`` as ``\\u003c``…) so
+    it can sit inside an HTML ``<script type="application/ld+json">`` whatever the claims say."""
     reviews = [rv for r in rows if (rv := claim_review(r, statuses, publisher)) is not None]
-    fh.write(json.dumps(reviews, ensure_ascii=False, indent=2).replace("</", "<\\/"))
+    fh.write(script_safe_json(reviews, indent=2))
     fh.write("\n")
     return len(reviews)

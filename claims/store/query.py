@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, Select, and_, func, or_, select
@@ -43,7 +43,7 @@ class ClaimFilter:
 
 def persons_named(engine: Engine, name: str) -> list[int]:
     """Ids of the persons a typed name can mean: same romanised name or sub-name, any script."""
-    words = [w for w in name.split() if w[:1].isalnum()]
+    words = [w for w in plain(name).split() if w[:1].isalnum()]
     fixes = tuple(fx for code in available() for fx in load(code).romanise.items())
     keys = name_key(words, fixes)
     if not keys:
@@ -57,7 +57,31 @@ def persons_named(engine: Engine, name: str) -> list[int]:
     return [r.id for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)]
 
 
+MAX_WORDS = 64  # a search box, not a document: SQLite refuses expressions nested ~1,000 deep
+
+
+def plain(value: str) -> str:
+    """A filter value as the store can compare it: stored text never holds NUL (ingest removes
+    it), and PostgreSQL refuses a NUL in a query with an error, so it is dropped here too."""
+    return value.replace("\x00", "")
+
+
+def _clean(f: ClaimFilter) -> ClaimFilter:
+    return replace(
+        f,
+        statuses=[plain(s) for s in f.statuses],
+        speaker=plain(f.speaker),
+        outlet=plain(f.outlet),
+        lang=plain(f.lang),
+        published_from=plain(f.published_from),
+        published_to=plain(f.published_to),
+        text=plain(f.text),
+        speaker_types=[plain(s) for s in f.speaker_types],
+    )
+
+
 def _where(engine: Engine, f: ClaimFilter) -> list:
+    f = _clean(f)
     cond = []
     if f.statuses:
         cond.append(claims.c.status.in_(f.statuses))
@@ -78,7 +102,7 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
     if f.published_to:
         cond.append(articles.c.published <= f.published_to)
     if f.text.strip():
-        for word in f.text.split():
+        for word in list(dict.fromkeys(f.text.split()))[:MAX_WORDS]:
             cond.append(claims.c.content.ilike(f"%{word}%"))
     if not f.include_stale:
         cond.append(claims.c.stale.is_(False))
@@ -182,6 +206,7 @@ def list_articles(engine: Engine, *, limit: int = 100, offset: int = 0, search: 
         .limit(limit)
         .offset(offset)
     )
+    search = plain(search)
     if search.strip():
         stmt = stmt.where(or_(articles.c.title.ilike(f"%{search}%"), articles.c.article_key.ilike(f"%{search}%")))
     with reading(engine) as conn:

@@ -33,6 +33,7 @@ def list_persons(engine: Engine, search: str = "", limit: int = 200) -> list[dic
             .order_by(func.count(claims.c.id).desc(), persons.c.name)
             .limit(limit)
         )
+        search = search.replace("\x00", "")  # PostgreSQL refuses NUL in a query; no name holds one
         if search.strip():
             stmt = stmt.where(persons.c.name.ilike(f"%{search}%") | persons.c.aliases.ilike(f"%{search}%"))
         rows = [dict(r._mapping) for r in conn.execute(stmt)]

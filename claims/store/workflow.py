@@ -76,8 +76,10 @@ def _validate(changes: dict[str, Any], statuses: Statuses, row) -> dict[str, Any
                 raise EditError(f"evidence must be http(s) links, not {link!r}")
         out["evidence"] = json.dumps(list(dict.fromkeys(links)), ensure_ascii=False)
     for k in ("verdict_note", "assignee", "corrected_speaker"):
-        if k in out:
-            out[k] = str(out[k] or "").strip()
+        if k in out:  # without NUL, which PostgreSQL cannot store (SQLite would): the same on both
+            out[k] = str(out[k] or "").replace("\x00", "").strip()
+    if len(out.get("assignee", "")) > claims.c.assignee.type.length:  # PostgreSQL enforces it; SQLite would not
+        raise EditError(f"an assignee name is at most {claims.c.assignee.type.length} characters")
     if "corrected_start" in out or "corrected_end" in out:
         a, b = out.get("corrected_start", row.corrected_start), out.get("corrected_end", row.corrected_end)
         if (a is None) != (b is None) or (a is not None and not (0 <= a < b)):
@@ -197,6 +199,7 @@ def history_of(engine: Engine, claim_id: int) -> list[Change]:
 
 def claim_id_for_key(engine: Engine, key: str) -> int:
     """The database id of a claim given its contract ``claim_id`` (or the numeric id as text)."""
+    key = key.replace("\x00", "")  # PostgreSQL refuses NUL in a query; no key holds one
     with reading(engine) as conn:
         found = conn.execute(select(claims.c.id).where(claims.c.claim_key == key)).scalar()
         if found is None and key.isdigit():
