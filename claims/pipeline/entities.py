@@ -15,6 +15,7 @@ from claims.lang import Pack
 from claims.model import Speaker
 from claims.pipeline.mentions import Mention
 from claims.pipeline.names import is_subname, name_key, skeleton
+from claims.pipeline.normalise import fold_string
 
 _TYPE_OF_KIND = {
     "name": "person",
@@ -38,6 +39,7 @@ class Entity:
     gender: str = ""
     plural: bool = False
     last_seen: int = -1  # order of the latest mention, for recency
+    first_pos: int = -1  # where the article first names it (a role refers back only to earlier people)
     last_date: str = ""
     sources: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, source)
 
@@ -51,7 +53,7 @@ class Entity:
             self.roles.append(role)
 
     def role_words(self) -> set[str]:
-        return {w.lower().strip(",;") for r in self.roles for w in r.split()}
+        return {fold_string(w.lower().strip(",;")) for r in self.roles for w in r.split()}
 
 
 class Registry:
@@ -64,6 +66,12 @@ class Registry:
         # romanisation fixes of every language in the article: names cross scripts
         self._fixes = tuple(fx for pack in packs for fx in pack.romanise.items())
         self._by_skeleton: dict[str, list[Entity]] = {}
+        self._indefinites = frozenset(w for pack in packs for w in pack.g("indefinites"))
+        self._function_words = frozenset(
+            w.lower()
+            for pack in packs
+            for w in pack.stop | pack.determiners | pack.g("postpositions") | pack.g("genitive_markers")
+        )
 
     def _touch(self, e: Entity) -> Entity:
         self._clock += 1
@@ -126,8 +134,9 @@ class Registry:
                 e.add_alias(m.name)
                 e.add_role(m.role)
                 e.gender = e.gender or m.gender
+                e.first_pos = min(e.first_pos, m.start) if e.first_pos >= 0 else m.start
                 return e
-        e = self._new(m.name, type_, keys=keys, gender=m.gender)
+        e = self._new(m.name, type_, keys=keys, gender=m.gender, first_pos=m.start)
         e.add_role(m.role)
         self._index(e)
         return e
@@ -139,12 +148,16 @@ class Registry:
                 bucket.append(e)
 
     def _role(self, m: Mention) -> Entity:
-        head = m.head.lower()
-        for e in self.recent():
-            if e.type == "person" and head in e.role_words():
+        """The latest person the article gave every word of this role ("कर्नाटक के स्वास्थ्य मंत्री"
+        is not the defence minister named before; "मंत्री" alone is the latest minister)."""
+        first = fold_string(m.text.split()[0].lower()) if m.text else ""
+        words = {fold_string(w.lower()) for w in m.text.split()} - self._function_words
+        words.add(fold_string(m.head.lower()))
+        for e in self.recent() if first not in self._indefinites else ():
+            if e.type == "person" and words <= e.role_words() and e.first_pos <= m.start:
                 e.add_alias(m.text)
                 return e
-        e = self._new(m.text, "person", gender=m.gender)
+        e = self._new(m.text, "person", gender=m.gender, first_pos=m.start)
         e.add_role(m.text)
         return e
 

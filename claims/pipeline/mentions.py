@@ -53,7 +53,7 @@ def _boundaries(code: str) -> frozenset[str]:
 
     pack = load(code)
     if pack.verb_final:
-        keys = ("postpositions", "conjunctions", "agent_markers", "complementisers", "finite_verbs")
+        keys = ("postpositions", "conjunctions", "agent_markers", "complementisers", "finite_verbs", "np_breakers")
         return frozenset().union(*(pack.g(k) for k in keys))
     return pack.g("conjunctions") | pack.g("np_breakers") | pack.relative_pronouns
 
@@ -180,7 +180,10 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     # the phrase's own words, after an owner in the genitive ("पुलिस के एक अधिकारी" is an officer)
     marks = pack.g("genitive_markers") if pack.verb_final else frozenset()
     own = np[max((i + 1 for i, t in enumerate(np) if t.text in marks), default=0) :]
-    is_org = any(_lower(pack, t.text) in pack.organizations for t in own)
+    # "कांग्रेस अध्यक्ष" is a person holding a role in an organisation, not the organisation
+    is_org = any(_lower(pack, t.text) in pack.organizations for t in own) and not (
+        pack.verb_final and _describes_people(pack, last.text)
+    )
     if not capital_head and not is_org:
         if not pack.verb_final and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
             # "top black lawmakers said": a group of role-holders, not one person
@@ -251,6 +254,6 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         )
     if is_org:
         return Mention(np[0].start, last.end, whole, "organization", name=whole, head=head)
-    if pack.verb_final:
+    if pack.verb_final and any(_lower(pack, t.text) not in pack.stop for t in np):
         return Mention(np[0].start, last.end, whole, "group", name=whole, head=head)
     return None

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from claims.app import state
+from claims.app.render import md
 from claims.store import counts_by
 from claims.store.accounts import ROLES, AccountError, account, add_user, list_users, remove_user, set_role
 
@@ -34,9 +35,9 @@ def render() -> None:
         if st.form_submit_button("Add account"):
             try:
                 add_user(eng, name, password, role)
-                flash("success", f"Added {name} ({role}).")
+                flash("success", f"Added {md(name)} ({role}).")
             except AccountError as e:
-                flash("error", str(e))
+                flash("error", md(e))
             st.rerun()
     names = [p["username"] for p in people]
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
@@ -45,16 +46,16 @@ def render() -> None:
     if c3.button("Change role", key="admin_set_role"):
         try:
             set_role(eng, who, new_role)
-            flash("success", f"{who} is now {new_role}.")
+            flash("success", f"{md(who)} is now {new_role}.")
         except AccountError as e:
-            flash("error", str(e))
+            flash("error", md(e))
         st.rerun()
     if c4.button("Remove", key="admin_remove", disabled=who == me.username):
         try:
             remove_user(eng, who)
-            flash("success", f"Removed {who}.")
+            flash("success", f"Removed {md(who)}.")
         except AccountError as e:
-            flash("error", str(e))
+            flash("error", md(e))
         st.rerun()
 
     st.subheader("Statuses")

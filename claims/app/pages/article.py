@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from claims.app import state
-from claims.app.render import esc, highlight_article, legend
+from claims.app.render import highlight_article, legend, md, md_link
 from claims.store.query import get_article, list_articles
 
 
@@ -30,10 +30,10 @@ def render() -> None:
     if art is None:
         st.warning("That article no longer exists.")
         return
-    st.markdown(
-        f"### {esc(art['title'] or art['article_key'])}  \n"
-        f"{esc(art['outlet'] or '')} {esc(art['published'] or '')} · language {esc(art['lang'])} · "
-        f"{len(art['claims'])} claims" + (f" · [source]({esc(art['url'])})" if art["url"] else "")
+    st.markdown(  # md(): a title or URL may hold Markdown images (beacons) and links (phishing)
+        f"### {md(art['title'] or art['article_key'])}  \n"
+        f"{md(art['outlet'] or '')} {md(art['published'] or '')} · language {md(art['lang'])} · "
+        f"{len(art['claims'])} claims" + (f" · {md_link('source', art['url'])}" if art["url"] else "")
     )
     st.html(legend())
     st.html(highlight_article(art["text"], art["claims"], sts))

@@ -11,7 +11,7 @@ import streamlit as st
 
 from claims.app import state
 from claims.app.filters import claim_filter
-from claims.app.render import badge, esc, sentence_context
+from claims.app.render import badge, md, md_link, sentence_context
 from claims.store import Conflict, EditError, count_claims, get_claim, history_of, list_claims, update_claim
 from claims.store.statuses import StatusError
 
@@ -40,7 +40,7 @@ def _apply(claim_id: int, version: int, changes: dict[str, Any], who: str) -> bo
             "current_version": c.current_version,
         }
     except (EditError, StatusError) as e:
-        _flash("error", f"Claim {claim_id}: {e}")
+        _flash("error", f"Claim {claim_id}: {md(e)}")
     return False
 
 
@@ -62,10 +62,10 @@ def save_editor_changes(edits: dict, frame: pd.DataFrame, who: str) -> tuple[int
 def _conflicts(who: str | None) -> None:
     pending = st.session_state.get("conflicts", {})
     for claim_id, c in list(pending.items()):
-        theirs = "; ".join(f"**{esc(by)}** set {field} to “{esc(new)}”" for by, field, new in c["theirs"]) or (
+        theirs = "; ".join(f"**{md(by)}** set {md(field)} to “{md(new)}”" for by, field, new in c["theirs"]) or (
             "another analyst changed it"
         )
-        mine = ", ".join(f"{k} → “{esc(v)}”" for k, v in c["mine"].items())
+        mine = ", ".join(f"{md(k)} → “{md(v)}”" for k, v in c["mine"].items())
         box = st.container(border=True)
         box.error(f"Conflict on claim {claim_id}: since you loaded it, {theirs}. Your change ({mine}) was not saved.")
         c1, c2 = box.columns(2)
@@ -128,19 +128,21 @@ def detail(claim_id: int) -> None:
         st.caption("The latest extraction no longer finds this claim; it is kept with its review.")
     st.html(sentence_context(c["article_text"], c["content_start"], c["content_end"]))
     speaker = c["corrected_speaker"] or c["speaker"] or "(no speaker)"
+    # md(): names, titles and URLs are Markdown-escaped (an image in a title would load from
+    # anywhere, a link in a corrected speaker name would go anywhere); links only to http(s)
     st.markdown(
-        f"**Speaker:** {esc(speaker)} ({esc(c['speaker_type'])})"
-        + (f" · corrected from {esc(c['speaker'])}" if c["corrected_speaker"] else "")
-        + f"  \n**Role:** {esc(c['speaker_role'] or '—')}  \n**Also called:** "
-        + esc(", ".join(c["speaker_aliases"]) or "—")
-        + f"  \n**Cue:** {esc(c['cue'])} · **Kind:** {esc(c['kind'])} · **Source:** {esc(c['source'] or '—')} · "
-        f"**Date:** {esc(c['date'] or '—')}  \n**Article:** {esc(c['article_title'] or c['article_key'])}"
-        + (f" · [{esc(c['article_url'])}]({esc(c['article_url'])})" if c["article_url"] else "")
+        f"**Speaker:** {md(speaker)} ({md(c['speaker_type'])})"
+        + (f" · corrected from {md(c['speaker'])}" if c["corrected_speaker"] else "")
+        + f"  \n**Role:** {md(c['speaker_role'] or '—')}  \n**Also called:** "
+        + (md(", ".join(c["speaker_aliases"])) or "—")
+        + f"  \n**Cue:** {md(c['cue'])} · **Kind:** {md(c['kind'])} · **Source:** {md(c['source'] or '—')} · "
+        f"**Date:** {md(c['date'] or '—')}  \n**Article:** {md(c['article_title'] or c['article_key'])}"
+        + (f" · {md_link(c['article_url'], c['article_url'])}" if c["article_url"] else "")
         + f"  \n**Confidence:** {c['confidence']:.2f}"
-        + (f" · flags: {esc(c['flags'])}" if c["flags"] else "")
+        + (f" · flags: {md(c['flags'])}" if c["flags"] else "")
     )
     if c["evidence_links"]:
-        st.markdown("**Evidence:**  \n" + "  \n".join(f"- [{esc(u)}]({esc(u)})" for u in c["evidence_links"]))
+        st.markdown("**Evidence:**  \n" + "  \n".join(f"- {md_link(u, u)}" for u in c["evidence_links"]))
     who = state.editor()
     # edits are based on the version first shown, not on whatever is stored when Save is pressed
     base = st.session_state.setdefault(f"detail_base_{claim_id}", c["version"])

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from claims.app import state
+from claims.app.render import md
 from claims.store import Conflict, EditError, get_claim, update_claim
 from claims.store.speakers import list_persons, merge_persons, split_alias
 
@@ -50,9 +51,9 @@ def render() -> None:
     if c3.button("Merge", disabled=not who or keep == drop, key="merge_go"):
         try:
             n = merge_persons(eng, keep, drop, analyst=who)
-            flash("success", f"Merged {labels[drop]} into {labels[keep]}: {n} claims moved.")
+            flash("success", f"Merged {md(labels[drop])} into {md(labels[keep])}: {n} claims moved.")
         except EditError as e:
-            flash("error", str(e))
+            flash("error", md(e))
         st.rerun()
 
     st.subheader("Split off a wrong alias")
@@ -63,9 +64,9 @@ def render() -> None:
     if c3.button("Split", disabled=not who or not alias, key="split_go"):
         try:
             split_alias(eng, person, alias, analyst=who)
-            flash("success", f"“{alias}” is now a speaker of its own.")
+            flash("success", f"“{md(alias)}” is now a speaker of its own.")
         except EditError as e:
-            flash("error", str(e))
+            flash("error", md(e))
         st.rerun()
 
     st.subheader("Reassign a claim's speaker")
@@ -86,9 +87,9 @@ def render() -> None:
                     statuses=sts,
                     corrected_speaker=new_speaker.strip(),
                 )
-                flash("success", f"Claim {c['id']} now attributed to {new_speaker.strip()} (logged).")
+                flash("success", f"Claim {c['id']} now attributed to {md(new_speaker.strip())} (logged).")
             except (Conflict, EditError) as e:
-                flash("error", str(e))
+                flash("error", md(e))
         st.rerun()
     if not who:
         st.info("Enter your name in the sidebar to make corrections.")

@@ -250,6 +250,11 @@ def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
     return (a, b) if word_count(doc, a, b) >= 2 else None
 
 
+def cue_tokens(doc: Doc, cue: CueMatch) -> list:
+    """The word tokens of a cue match."""
+    return tokens(doc.text, cue.start, cue.end)
+
+
 def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
@@ -262,6 +267,12 @@ def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
         ci = doc.tok_index(si, cue.start)
         if cue.impersonal:
             continue  # "कहा जाता है कि": nobody to attribute it to
+        if ci and toks[ci - 1].text in pack.g("negators"):
+            continue  # "कुछ नहीं कहेंगे": no statement
+        if cue.aspect == "habitual" and ci + len(cue_tokens(doc, cue)) < len(toks):
+            after = toks[ci + len(cue_tokens(doc, cue))].text
+            if after in pack.g("converb_markers"):
+                continue  # "करार देते हुए कहा": a converb, the cue is the verb after it
         if cue.cue.author:
             continue  # "बता दें कि": the narrator's own voice is no claim (it is read so that no one else's is)
         if cue.passive:
