@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from claims.redact import store_problem
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -152,6 +156,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except SQLAlchemyError as e:  # unreachable, damaged or mistyped store: a sentence, not a traceback
+        print(f"error: {store_problem(e, _store_url(args))}", file=sys.stderr)
+        return 2
+
+
+def _store_url(args: argparse.Namespace) -> str:
+    try:
+        from claims.store.db import resolve_url
+
+        return resolve_url(getattr(args, "db", None))
+    except Exception:  # the URL itself may be what is wrong; the message says so without it
+        return ""
 
 
 if __name__ == "__main__":

@@ -21,3 +21,18 @@ def redact(text: object) -> str:
     """``text`` with every password of a URL or connection string replaced by ``***``."""
     out = _USERINFO.sub(lambda m: f"{m['head']}:{MASK}@", str(text))
     return _KEYWORD.sub(lambda m: f"{m['head']}{MASK}", out)
+
+
+def store_problem(error: BaseException, url: str = "") -> str:
+    """A database error as one line for a person: what it means, the first line of the driver's
+    text, never a password, never a traceback."""
+    first = (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0][:300]
+    where = f" at {redact(url)}" if url else ""
+    if "file is not a database" in first or "database disk image is malformed" in first:
+        return (
+            f"the store{where} is damaged or not a claims database ({first}); check --db / CLAIMS_DB_URL, "
+            "or restore a backup (claims db restore)"
+        )
+    if type(error).__name__ == "ArgumentError" or "Could not parse" in first:
+        return f"the database URL{where or ''} is not valid ({redact(first)})"
+    return f"the store{where} is not reachable ({redact(first)})"

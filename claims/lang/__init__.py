@@ -71,6 +71,7 @@ class Pack:
     cues: tuple[Cue, ...]
     according_before: tuple[str, ...]
     according_after: tuple[str, ...]
+    according_pronoun: tuple[str, ...]  # after a genitive pronoun: "उनके अनुसार"
     venues: dict[str, str]
     venue_markers: dict[str, Any]
     dates: dict[str, list[str]]
@@ -182,6 +183,7 @@ def load(code: str) -> Pack:
         cues=tuple(cues),
         according_before=tuple(raw.get("according_to", {}).get("before_speaker", [])),
         according_after=tuple(raw.get("according_to", {}).get("after_speaker", [])),
+        according_pronoun=tuple(raw.get("according_to", {}).get("after_pronoun", [])),
         venues=raw.get("venues", {}),
         venue_markers=raw.get("venue_markers", {}),
         dates=raw.get("dates", {}),

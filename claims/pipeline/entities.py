@@ -66,6 +66,10 @@ class Registry:
         # romanisation fixes of every language in the article: names cross scripts
         self._fixes = tuple(fx for pack in packs for fx in pack.romanise.items())
         self._by_skeleton: dict[str, list[Entity]] = {}
+        self._org_kinds: dict[str, frozenset[str]] = {}
+        for pack in packs:
+            for kind, members in pack.org_kinds.items():
+                self._org_kinds[kind] = self._org_kinds.get(kind, frozenset()) | members
         self._indefinites = frozenset(w for pack in packs for w in pack.g("indefinites"))
         self._function_words = frozenset(
             w.lower()
@@ -91,6 +95,8 @@ class Registry:
         """The entity a mention refers to (created when new); None for an unresolvable pronoun."""
         if m.kind in ("pronoun", "zero"):
             return self._pronoun(m)
+        if m.kind == "organization" and (e := self._generic_org(m)) is not None:
+            return self._touch(e)
         if m.kind in ("name", "organization"):
             return self._touch(self._name(m))
         if m.kind == "role":
@@ -113,6 +119,22 @@ class Registry:
         if e.last_seen < 0:
             e.last_seen = -1
         self._clock = clock
+
+    def _generic_org(self, m: Mention) -> Entity | None:
+        """ "पार्टी ने कहा" after "भाजपा ने …": a generic noun names the latest organisation whose
+        name ends in it or that the pack lists under it."""
+        word = fold_string(m.text.strip().lower())
+        if word not in self._org_kinds:
+            return None
+        members = self._org_kinds[word]
+        for e in self.recent():
+            if e.type != "organization" or e.first_pos > m.start or e.name == m.text:
+                continue
+            name = fold_string(e.name.lower())
+            if name.endswith(word) or name in members or any(fold_string(a.lower()) in members for a in e.aliases):
+                e.add_alias(m.text)
+                return e
+        return None
 
     def salient(self, m: Mention) -> Entity:
         """Note a name the article makes the subject of a sentence ("X ने आदेश दिया"): a later

@@ -136,6 +136,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     statuses = load_statuses(args.statuses)
+    try:
+        for s in args.status or []:
+            statuses.get(s)  # an unknown status would silently export nothing
+    except StatusError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     f = ClaimFilter(statuses=args.status or [], speaker=args.speaker or "", include_stale=not args.no_stale)
     with _output(args.output) as out:
         if args.format == "claimreview":
@@ -153,12 +159,18 @@ def cmd_db(args: argparse.Namespace) -> int:
         after = upgrade(engine)
         print(f"{resolve_url(args.db)}: {before} -> {after}")
         return 0
+    from claims.store import backup
+
     if args.db_command == "status":
+        path = backup.sqlite_path(resolve_url(args.db))
+        if path is not None and path.exists() and (problem := backup.integrity_problem(path)):
+            # checked first: on a damaged file even reading the revision can fail with a traceback
+            print(f"{resolve_url(args.db)}: CORRUPT: {problem}; restore a backup (claims db restore)", file=sys.stderr)
+            return 2
         engine = make_engine(args.db)
         cur, head = current_revision(engine), head_revision()
-        print(f"{resolve_url(args.db)}: revision {cur or '(empty)'}, head {head}")
+        print(f"{resolve_url(args.db)}: revision {cur or '(empty)'}, head {head}" + (", integrity ok" if path else ""))
         return 0 if cur == head else 1
-    from claims.store import backup
 
     return backup.run(args)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from claims.lang import Cue
 from claims.pipeline.cues import CueMatch, phrase_pattern
-from claims.pipeline.frames.base import WINDOW, Doc, Raw, cue_flags, kind_of, trim, word_count
+from claims.pipeline.frames.base import WINDOW, Doc, Raw, cue_flags, issuer, kind_of, trim, word_count
 from claims.pipeline.mentions import Mention, analyse, left_np, right_np
 
 
@@ -12,11 +12,15 @@ def according_frames(doc: Doc) -> list[Raw]:
     """ "According to X, …", "…, according to X." and "X के मुताबिक, …"."""
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
-    for before, phrases in ((True, pack.according_before), (False, pack.according_after)):
+    # "उनके अनुसार": a pronoun in the genitive fuses with the postposition's "के"
+    genitive = tuple(pack.g("genitive_markers"))
+    fused = tuple(f"{p} {w}" for p in pack.pronouns if p.endswith(genitive) for w in pack.according_pronoun)
+    for before, phrases in ((True, pack.according_before), (False, pack.according_after + fused)):
         pat = phrase_pattern(tuple(phrases), ignore_case=not pack.verb_final)
         if pat is None:
             continue
         for mt in pat.finditer(text):
+            source = ""
             si = doc.sent_at(mt.start())
             sent, toks = doc.sents[si], doc.toks[si]
             cue = CueMatch(mt.start(), mt.end(), _ACCORDING)
@@ -39,14 +43,20 @@ def according_frames(doc: Doc) -> list[Raw]:
                     a, b = trim(text, np[-1].end + cut + 1, sent.end)
                 else:
                     a, b = trim(text, sent.start, mt.start())
-            else:  # Hindi: the speaker precedes the postposition
+            else:  # Hindi: the speaker precedes the postposition ("X के अनुसार", "उनके मुताबिक")
                 ci = doc.tok_index(si, mt.start())
-                m = analyse(pack, text, left_np(pack, text, toks, ci - 1), sent.start)
+                first = toks[ci] if ci < len(toks) else None
+                if first is not None and first.text in pack.pronouns and first.start == mt.start():
+                    m = analyse(pack, text, [first], sent.start)
+                else:
+                    m = analyse(pack, text, left_np(pack, text, toks, ci - 1), sent.start)
                 if not m or m.kind == "relative":
                     continue
+                if m.kind == "document" and (owner := issuer(doc, si, m)) is not None:
+                    m, source = owner
                 a, b = trim(text, mt.end(), sent.end)
             if word_count(doc, a, b) >= 3:
-                out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, cue_flags(cue)))
+                out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, cue_flags(cue), source))
     return out
 
 

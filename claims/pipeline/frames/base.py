@@ -11,7 +11,7 @@ import regex
 
 from claims.lang import Pack
 from claims.pipeline.cues import CueMatch, find_cues
-from claims.pipeline.mentions import Mention
+from claims.pipeline.mentions import Mention, analyse, left_np
 from claims.pipeline.text import Quote, Sentence, Token, paragraphs, quotes, sentences, tokens
 
 _START = operator.itemgetter(1)
@@ -168,3 +168,17 @@ def speech_to_paragraph_end(doc: Doc, a: int, si: int) -> int:
             break
         end = nxt.end
     return trim(doc.text, a, end)[1]
+
+
+def issuer(doc: Doc, si: int, m: Mention) -> tuple[Mention, str] | None:
+    """The organisation or person who issued a document mention, and the document as the source:
+    "स्वास्थ्य मंत्रालय के आंकड़ों" gives the ministry and "आंकड़ों", "X की रिपोर्ट" X and "रिपोर्ट".
+    None when no owner stands before it in the genitive."""
+    pack, text, toks = doc.pack, doc.text, doc.toks[si]
+    j = doc.tok_index(si, m.start) - 1
+    if j < 1 or toks[j].text not in pack.g("genitive_markers"):
+        return None
+    owner = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+    if owner is None or owner.kind not in ("organization", "name", "role", "group", "anonymous"):
+        return None
+    return owner, text[owner.start : m.end]
