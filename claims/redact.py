@@ -34,5 +34,6 @@ def store_problem(error: BaseException, url: str = "") -> str:
             "or restore a backup (claims db restore)"
         )
     if type(error).__name__ == "ArgumentError" or "Could not parse" in first:
-        return f"the database URL{where or ''} is not valid ({redact(first)})"
+        # not echoed: a URL that does not parse may not be masked right either
+        return f"the database URL (--db or CLAIMS_DB_URL) is not valid ({redact(first)})"
     return f"the store{where} is not reachable ({redact(first)})"

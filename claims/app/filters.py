@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from claims.app import state
+from claims.app.render import md
 from claims.store import ClaimFilter
 from claims.store.query import distinct_values, list_articles
 
@@ -36,11 +39,37 @@ def claim_filter(prefix: str) -> ClaimFilter:
     return ClaimFilter(
         statuses=statuses,
         speaker=speaker,
-        text=text,
+        text=search_words(text),
         article_id=article,
         outlet=outlet,
         lang=lang,
-        published_from=date_from.strip(),
-        published_to=date_to.strip(),
+        published_from=iso_date(date_from, "Published from"),
+        published_to=iso_date(date_to, "Published to"),
         include_stale=not hide_stale,
     )
+
+
+# Each word of a text search is one condition in the query: SQLite refuses an expression tree
+# over 1000 deep (a pasted paragraph used to come back as "store not reachable").
+MAX_SEARCH_WORDS = 20
+
+
+def search_words(text: str) -> str:
+    """The text search as at most MAX_SEARCH_WORDS distinct words, saying so when it cuts."""
+    words = list(dict.fromkeys(text.split()))
+    if len(words) > MAX_SEARCH_WORDS:
+        st.warning(f"The text search uses the first {MAX_SEARCH_WORDS} of its {len(words)} different words.")
+    return " ".join(words[:MAX_SEARCH_WORDS])
+
+
+def iso_date(value: str, label: str) -> str:
+    """A date filter as YYYY-MM-DD (stored dates are ISO, so they compare as strings only in this
+    form: "2024-1-5" or "5 Jan" would compare wrong); anything else is explained and ignored."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        st.warning(f"{label}: {md(value)} is not a date as YYYY-MM-DD; that filter is not applied.")
+        return ""

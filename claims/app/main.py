@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import os
+
 import streamlit as st
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, SQLAlchemyError
 
 from claims.app import auth, state
 from claims.app.pages import add, admin, article, dashboard, review, speakers
+from claims.app.render import md
+from claims.redact import store_problem
+from claims.store.db import resolve_url
 
 PAGES = {
     "add": (add.render, "Add articles", ":material/note_add:"),
@@ -17,25 +23,62 @@ PAGES = {
 }
 
 UNREACHABLE = (
-    "The claims store is not reachable right now ({error}). Everything saved is safe in the database; "
+    "The claims store cannot be used right now: {error}. Everything saved is safe in the database; "
     "unsaved edits stay on this page. Try again in a moment."
 )
 
 
 def _unreachable(e: Exception) -> None:
     st.cache_resource.clear()  # reconnect on the next run
-    st.error(UNREACHABLE.format(error=f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"))
+    try:
+        url = resolve_url(None)
+    except Exception:  # the URL itself is what is wrong; store_problem says so without it
+        url = ""
+    st.error(UNREACHABLE.format(error=md(store_problem(e, url))))  # masked: no password on the page
+
+
+def settings_problem() -> str | None:
+    """What is wrong with the desk's environment settings, if anything (checked before use, so a
+    typo is a sentence on the page rather than a traceback)."""
+    raw = os.environ.get("CLAIMS_SESSION_MINUTES", "480")
+    try:
+        minutes = float(raw)
+    except ValueError:
+        minutes = math.nan
+    if not (math.isfinite(minutes) and minutes > 0):
+        return f"CLAIMS_SESSION_MINUTES must be a positive number of minutes (it is {raw!r}); the default is 480."
+    return None
+
+
+def forget_previous_user() -> None:
+    """Clear the whole session when its signed-in user changes or leaves (sign-out, expiry, a
+    removed account): the next person in this browser tab must not see the last one's pending
+    conflicts, open claim or drafts, nor save them under their own name."""
+    owner, user = st.session_state.get("session_owner"), st.session_state.get("auth_user")
+    if owner is not None and owner != user:
+        message = st.session_state.get("auth_message")
+        st.session_state.clear()
+        if message:
+            st.session_state["auth_message"] = message
+    if user:
+        st.session_state["session_owner"] = user
 
 
 def main() -> None:
     st.set_page_config(page_title="claims desk", page_icon=":material/fact_check:", layout="wide")
+    if problem := settings_problem():
+        st.error(md(problem))
+        st.stop()
+    forget_previous_user()
     try:
         state.engine()
         if not auth.gate():
+            forget_previous_user()  # the gate may just have signed someone out (expiry)
             st.stop()
-    except SQLAlchemyError as e:  # unreachable server, bad URL, locked file: explained, not a traceback
+    except SQLAlchemyError as e:  # unreachable server, bad URL, locked or damaged file: explained
         _unreachable(e)
         st.stop()
+    forget_previous_user()
     state.analyst_box()
     pages = dict(PAGES)
     if state.role() == "admin" and st.session_state.get("auth_user"):
@@ -48,5 +91,5 @@ def main() -> None:
     )
     try:
         nav.run()
-    except OperationalError as e:  # the database went away mid-session: say so; nothing was half-written
+    except DatabaseError as e:  # the database went away or broke mid-session: say so; nothing half-written
         _unreachable(e)

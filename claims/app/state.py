@@ -7,6 +7,7 @@ import os
 import streamlit as st
 from sqlalchemy import Engine
 
+from claims.app.render import md
 from claims.store import load_statuses, open_store
 from claims.store.db import resolve_url
 from claims.store.statuses import Statuses, check_in_use
@@ -44,7 +45,7 @@ def analyst_box() -> None:
     who = analyst()
     with st.sidebar:
         if st.session_state.get("auth_user"):
-            st.caption(f"Signed in as **{who}** ({role()})")
+            st.caption(f"Signed in as **{md(who)}** ({role()})")
             if role() == "viewer":
                 st.info("Viewer: read and export only.")
             return
@@ -58,6 +59,8 @@ def analyst_box() -> None:
             st.session_state["analyst"] = name.strip()
         if not name.strip():
             st.info("Enter your name to edit claims.")
+        # said plainly: with no accounts anyone can type any name, and the history records it as given
+        st.caption("Sign-in is off: names are not verified. Anyone can type any name here.")
 
 
 def role() -> str:

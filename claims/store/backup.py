@@ -41,7 +41,7 @@ def integrity_problem(path: Path) -> str:
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
-        return f"not a readable SQLite database ({e})"
+        return f"damaged, or not a SQLite database ({e})"
     return "" if rows == ["ok"] else "; ".join(rows[:5])
 
 

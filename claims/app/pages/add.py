@@ -6,6 +6,8 @@ size) and is offered to analysts and admins only."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -88,6 +90,12 @@ def _paste(lang: str | None) -> None:
     if problem := check_text(text):
         st.error(f"The article text is {problem}; nothing was saved.")
         return
+    if published.strip():
+        try:  # stored as ISO so the date filters, which compare text, order it right
+            published = date.fromisoformat(published.strip()).isoformat()
+        except ValueError:
+            st.error("Give the date as YYYY-MM-DD (or leave it empty).")
+            return
     _preview(text, lang)
     if save:
         meta = {"title": title, "url": url, "outlet": outlet, "published": published}

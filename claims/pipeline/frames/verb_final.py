@@ -95,9 +95,21 @@ def _ergative(doc: Doc, si: int, cue: CueMatch, ci: int) -> tuple[Mention | None
             return analyse(pack, text, [toks[j]], start), toks[j].end
         if w in pack.g("converb_markers") and j and toks[j - 1].text.endswith(tuple(pack.g("converb_endings"))):
             continue  # "आरोप लगाते हुए कहा": a converb, not the finite verb of another clause
+        if w in pack.g("finite_verbs") and j + 1 < ci and _adjectival(doc, toks, j):
+            continue  # "खड़े हुए विवाद को लेकर", "को दिए साक्षात्कार में": a participle before a noun
         if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
             return None
     return None
+
+
+def _adjectival(doc: Doc, toks: list, j: int) -> bool:
+    """Whether the verb form ``toks[j]`` modifies the noun right after it (nothing between them
+    but a space, and the next word is no verb, auxiliary, particle or clause word)."""
+    pack, nxt = doc.pack, toks[j + 1]
+    if doc.text[toks[j].end : nxt.start].strip():
+        return False
+    closed = ("finite_verbs", "tense_auxiliaries", "conjunctions", "complementisers", "postpositions", "negators")
+    return not any(nxt.text in pack.g(k) for k in closed) and nxt.text not in pack.relative_pronouns
 
 
 def _skippable(doc: Doc, toks: list, j: int) -> int:
@@ -147,11 +159,13 @@ def _unmarked_subject(doc: Doc, si: int, cue: CueMatch, ci: int) -> Mention | No
 
 
 def _clause_start(doc: Doc, si: int, ci: int) -> bool:
-    """Whether the cue opens its clause ("बताया कि …" at a sentence start, after "साथ ही,"): its
-    subject is the speaker of the sentences before (a zero subject)."""
-    toks = doc.toks[si]
-    words = [t.text for t in toks[:ci]]
-    return all(w in doc.pack.g("clause_openers") for w in words)
+    """Whether the cue opens its clause ("बताया कि …" at a sentence start, after "साथ ही,", after
+    a comma: "X ने सरकार को लताड़ा, बोले -"): its subject is the speaker before (a zero subject)."""
+    toks, text = doc.toks[si], doc.text
+    k = ci
+    while k > 0 and toks[k - 1].text in doc.pack.g("clause_openers"):
+        k -= 1
+    return k == 0 or "," in text[toks[k - 1].end : toks[k].start]
 
 
 def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
