@@ -2,16 +2,18 @@
 
 ``CLAIMS_AUTH`` chooses how: ``password`` (accounts in the store, managed with ``claims users``
 or the Admin page), ``oidc`` (Streamlit's OpenID Connect login, configured in
-``.streamlit/secrets.toml``; the e-mail address is looked up among the accounts for its role,
-``CLAIMS_OIDC_ROLE`` — default ``viewer`` — otherwise), or unset: no sign-in while the store has
-no accounts, password sign-in as soon as it has one. Sessions expire after
-``CLAIMS_SESSION_MINUTES`` (default 480) without activity.
+``.streamlit/secrets.toml``; the verified e-mail address, else ``oidc:<subject>``, is looked up
+among the accounts for its role, ``CLAIMS_OIDC_ROLE`` — default ``viewer`` — otherwise), or
+unset: no sign-in while the store has no accounts, password sign-in as soon as it has one.
+Sessions expire after ``CLAIMS_SESSION_MINUTES`` (default 480) without activity.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -24,6 +26,23 @@ def mode() -> str:
     if m in ("password", "oidc"):
         return m
     return "password" if accounts_enabled(state.engine()) else ""
+
+
+def oidc_identity(claims: Mapping[str, Any]) -> str:
+    """The account name an OpenID Connect sign-in stands for, "" if none can be trusted.
+
+    A verified e-mail address (``email_verified`` true), else the provider's subject as
+    ``oidc:<sub>`` — a stable id the user cannot choose, kept apart from local account names by
+    the prefix. Never the display name, nor an unverified address: a user can set either to an
+    admin's account name and would get that account's role.
+    """
+    email = str(claims.get("email") or "").strip()
+    if email and claims.get("email_verified") in (True, "true", "True"):
+        return email
+    sub = str(claims.get("sub") or "").strip()
+    if sub and len(sub) <= 195:  # account names hold 200 characters
+        return f"oidc:{sub}"
+    return ""
 
 
 def _expired() -> bool:
@@ -74,10 +93,18 @@ def gate() -> bool:
             st.title("Sign in")
             st.button("Sign in with your organisation", on_click=st.login, type="primary")
             return False
-        email = str(user.get("email") or user.get("name") or "")
-        acc = account(state.engine(), email)
+        who = oidc_identity(user)
+        if not who:
+            st.title("Sign in")
+            st.error(
+                "Your sign-in did not include a verified e-mail address or an account id; ask your "
+                "identity provider's administrator to release them to this desk."
+            )
+            st.button("Sign out", on_click=st.logout)
+            return False
+        acc = account(state.engine(), who)
         st.session_state.update(
-            auth_user=email, auth_role=acc.role if acc else os.environ.get("CLAIMS_OIDC_ROLE", "viewer")
+            auth_user=who, auth_role=acc.role if acc else os.environ.get("CLAIMS_OIDC_ROLE", "viewer")
         )
         return True
     if _expired():
