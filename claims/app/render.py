@@ -42,8 +42,9 @@ def md_link(label: Any, url: Any) -> str:
     target = "" if url is None else str(url).strip()
     if urlsplit(target).scheme.lower() not in ("http", "https") or _LINE_BREAKS.search(target):
         return md(label) if label == url else f"{md(label)} ({md(target)})"
-    # inside <…> a destination ends only at ">"; percent-encode that and anything unusual
-    dest = quote(target, safe="!#$&'()*+,/:;=?@[]~%")
+    # inside <…> a destination ends only at ">"; that, brackets, parentheses and anything unusual
+    # are percent-encoded, so no part of the URL reads as Markdown to any parser
+    dest = quote(target, safe="!#$&'*+,/:;=?@~%")
     return f"[{md(label)}](<{dest}>)"
 
 
