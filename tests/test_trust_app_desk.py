@@ -238,3 +238,15 @@ def test_date_filters_take_dates_not_strings(db):
 def test_names_not_verified_when_sign_in_is_off(db):
     at = page("review")
     assert any("names are not verified" in c.value for c in at.sidebar.caption)
+
+
+def test_backup_guidance_masks_the_password():
+    url = "postgresql://u:s3cretpw@db.invalid/claims"  # only printed, never connected to
+    r = subprocess.run(
+        [sys.executable, "-m", "claims.cli", "db", "backup", "x.dump", "--db", url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 0 and "pg_dump" in r.stdout
+    assert "s3cretpw" not in r.stdout + r.stderr and "u:***@db.invalid" in r.stdout

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+from claims.redact import redact
 from claims.store.db import _alembic_config, make_engine, resolve_url, upgrade
 
 COUNTED = ("articles", "claims", "persons", "history", "users")  # any row in these: not empty
@@ -151,7 +152,8 @@ def run(args: argparse.Namespace) -> int:
     url = resolve_url(args.db)
     path = sqlite_path(url)
     if path is None:
-        plain = url.replace("+psycopg", "")
+        # masked: the guidance is printed; pg_dump takes the password from PGPASSWORD or ~/.pgpass
+        plain = redact(url.replace("+psycopg", ""))
         print(PG_GUIDANCE.format(target=getattr(args, "target", getattr(args, "source", "backup.dump")), url=plain))
         return 0
     try:

@@ -12,6 +12,7 @@ from tqdm import tqdm
 from claims.cli_util import output as _output
 from claims.inputs import InputError, iter_articles
 from claims.lang import available
+from claims.redact import redact
 from claims.store.accounts import (
     ROLES,
     AccountError,
@@ -90,7 +91,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         claims_n += r.claims_new
     print(
         f"{counts['new']} new, {counts['duplicate']} duplicate, {counts['failed']} failed; "
-        f"{claims_n} claims stored in {resolve_url(args.db)}",
+        f"{claims_n} claims stored in {redact(resolve_url(args.db))}",
         file=sys.stderr,
     )
     return 1 if counts["failed"] else 0
@@ -157,7 +158,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         engine = make_engine(args.db)
         before = current_revision(engine) or "(empty)"
         after = upgrade(engine)
-        print(f"{resolve_url(args.db)}: {before} -> {after}")
+        print(f"{redact(resolve_url(args.db))}: {before} -> {after}")
         return 0
     from claims.store import backup
 
@@ -165,11 +166,13 @@ def cmd_db(args: argparse.Namespace) -> int:
         path = backup.sqlite_path(resolve_url(args.db))
         if path is not None and path.exists() and (problem := backup.integrity_problem(path)):
             # checked first: on a damaged file even reading the revision can fail with a traceback
-            print(f"{resolve_url(args.db)}: CORRUPT: {problem}; restore a backup (claims db restore)", file=sys.stderr)
+            shown = redact(resolve_url(args.db))
+            print(f"{shown}: CORRUPT: {problem}; restore a backup (claims db restore)", file=sys.stderr)
             return 2
         engine = make_engine(args.db)
         cur, head = current_revision(engine), head_revision()
-        print(f"{resolve_url(args.db)}: revision {cur or '(empty)'}, head {head}" + (", integrity ok" if path else ""))
+        shown = redact(resolve_url(args.db))  # never the password
+        print(f"{shown}: revision {cur or '(empty)'}, head {head}" + (", integrity ok" if path else ""))
         return 0 if cur == head else 1
 
     return backup.run(args)
