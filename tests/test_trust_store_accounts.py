@@ -52,6 +52,10 @@ def test_parallel_wrong_guesses_are_all_counted_and_the_lock_holds(engine, store
     assert row.lockouts == 1
     with pytest.raises(LoginError):
         authenticate(engine, "asha", PASSWORD)  # the right password, still locked
+    print(
+        f"\n{GUESSES} parallel wrong guesses on {engine.dialect.name}: {row.failed_logins} counted, "
+        f"{GUESSES - row.failed_logins} refused under the lock, none signed in; the right password then refused"
+    )
 
 
 def _median_time(fn, messages: set[str], n: int = 5) -> float:
