@@ -34,7 +34,7 @@ def _open_ro(path: Path) -> sqlite3.Connection:
 
 
 def integrity_problem(path: Path) -> str:
-    """"" when the SQLite file at ``path`` passes ``PRAGMA integrity_check``, else what is wrong."""
+    """Empty when the SQLite file at ``path`` passes ``PRAGMA integrity_check``, else what is wrong."""
     try:
         con = _open_ro(path)
         try:

@@ -16,7 +16,7 @@ from claims.lang import available, load
 from claims.pipeline.names import name_key, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import reading, writing
-from claims.store.ingest import lock_persons, now
+from claims.store.linking import lock_persons, now
 from claims.store.revisions import write_claim
 from claims.store.schema import article_speakers, claims, persons
 from claims.store.workflow import EditError
