@@ -115,3 +115,23 @@ def test_add_page_refuses_a_viewer_and_records_an_analyst(tmp_path, monkeypatch)
     assert not at.exception
     assert list(_added_by(engine).values()) == ["asha"]
     engine.dispose()
+
+
+def test_a_store_from_before_gets_the_new_columns(store_url):
+    from sqlalchemy import text
+
+    from claims.store.db import make_engine, open_store, upgrade
+
+    old = make_engine(store_url)
+    upgrade(old, "0002")
+    with old.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO articles (article_key, text_hash, text, title, url, outlet, published, lang,"
+                " extractor_version, created_at) VALUES ('old', 'h', 't', '', '', '', '', 'en', '', CURRENT_TIMESTAMP)"
+            )
+        )
+    old.dispose()
+    eng = open_store(store_url)
+    assert _added_by(eng) == {"old": ""}  # who added it is not known
+    eng.dispose()
