@@ -193,11 +193,11 @@ def _extract_pass(
             _surface_mention(folded, r.mention)
         if r.source:
             r.source = folded.find_surface(r.source, max(0, r.cue.start - 1000), r.cue.end + 1000)
-    agents_in: dict[int, list[Mention]] = {}
+    agents_in: dict[int, list[tuple[Mention, Entity]]] = {}
     for m in name_mentions(doc):
-        registry.known(_surface_mention(folded, m))
+        e = registry.known(_surface_mention(folded, m))
         if pack.verb_final and m.start not in contents:
-            agents_in.setdefault(doc.sent_at(m.start), []).append(m)
+            agents_in.setdefault(doc.sent_at(m.start), []).append((m, e))
     for m in titled_names(doc):
         registry.known(_surface_mention(folded, m))
     entity_of: dict[int, Entity | None] = {}
@@ -224,9 +224,9 @@ def _extract_pass(
         # sentence's first cue now, the rest once its claims are resolved
         first_cue = min((r.cue_range[0] for r in here), default=len(text))
         agents = agents_in.get(si, [])
-        for m in agents:
+        for m, e in agents:
             if m.start < first_cue:
-                registry.salient(m)
+                registry.salient(e)
         for r in here:
             e = registry.resolve(r.mention) if r.mention else None
             if r.mention and r.mention.kind == "author":
@@ -241,9 +241,9 @@ def _extract_pass(
                 r.source = v.text
             if e and r.source:
                 e.sources.append((si, r.source))
-        for m in agents:
+        for m, e in agents:
             if m.start >= first_cue:
-                registry.salient(m)
+                registry.salient(e)
         if venues and not here:
             # a sentence that only sets the scene gives the source of its agent's claims around it
             agent = _agent_of_setting(doc, si)
@@ -316,6 +316,7 @@ def _to_claim(folded: Folded, aid: str, pack: Pack, r: Raw, e: Entity | None, re
     if "unresolved_speaker" in flags:
         confidence -= 0.2
     cs, ce = r.cue_range
+    speaker_span = folded.span(m.start, m.end) if m else (-1, -1)
     role = m.role if m and m.role else ""
     if e is not None and e.roles and not role:
         role = "; ".join(e.roles)
@@ -331,8 +332,8 @@ def _to_claim(folded: Folded, aid: str, pack: Pack, r: Raw, e: Entity | None, re
         cue_end=ce,
         speaker=(e.name if e else ""),
         speaker_mention=m.text if m and m.kind != "author" or (m and m.text) else "",
-        speaker_start=folded.span(m.start, m.end)[0] if m else -1,
-        speaker_end=folded.span(m.start, m.end)[1] if m else -1,
+        speaker_start=speaker_span[0],
+        speaker_end=speaker_span[1],
         speaker_type=speaker_type,
         speaker_role=role,
         source=r.source,

@@ -112,13 +112,14 @@ class Registry:
         )
         return self._touch(found or self._new(m.text, _TYPE_OF_KIND[m.kind], plural=m.plural))
 
-    def known(self, m: Mention) -> None:
+    def known(self, m: Mention) -> Entity:
         """Note a name the article uses without it speaking (it is no antecedent for pronouns)."""
         clock = self._clock
         e = self._name(m)
         if e.last_seen < 0:
             e.last_seen = -1
         self._clock = clock
+        return e
 
     def _generic_org(self, m: Mention) -> Entity | None:
         """ "पार्टी ने कहा" after "भाजपा ने …": a generic noun names the latest organisation whose
@@ -136,10 +137,10 @@ class Registry:
                 return e
         return None
 
-    def salient(self, m: Mention) -> Entity:
-        """Note a name the article makes the subject of a sentence ("X ने आदेश दिया"): a later
-        pronoun or zero subject may refer to it."""
-        return self._touch(self._name(m))
+    def salient(self, e: Entity) -> Entity:
+        """Note that the article makes a known entity the subject of a sentence ("X ने आदेश
+        दिया"): a later pronoun or zero subject may refer to it."""
+        return self._touch(e)
 
     def _name(self, m: Mention) -> Entity:
         keys = name_key(m.name_tokens or m.name.split(), self._fixes)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 # Characters with no letter of their own: joiners, soft hyphen, word joiner, byte-order mark.
@@ -44,6 +45,9 @@ _DELETED = _INVISIBLE + NUKTA
 _TABLE = str.maketrans({**dict.fromkeys(_DELETED, None), **_ONE_FOR_ONE})
 _NEEDS = re.compile("[" + re.escape(_DELETED + "".join(_ONE_FOR_ONE)) + "]")
 _DELETE = re.compile("[" + re.escape(_DELETED) + "]")
+# Combining marks NFC may compose with the letter before them (Latin, Greek, Cyrillic accents …),
+# Hangul jamo, and the Devanagari letters NFC decomposes (handled by the table when folding).
+_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 class Folded:
@@ -102,18 +106,35 @@ class Folded:
         return self.surface(at, at + len(folded)) if at >= 0 else folded
 
 
+@lru_cache(maxsize=65536)
 def fold_string(s: str) -> str:
     """``s`` in the folded spelling (for pack data and search terms)."""
     s = unicodedata.normalize("NFC", s)
     return s.translate(_TABLE)
 
 
+def _replace_all(text: str) -> str:
+    """``text.translate(_TABLE)``, done as a few C-speed replacements of the characters present
+    (a dict-driven translate looks up every character in Python and costs ten times as much)."""
+    for ch in _DELETED:
+        if ch in text:
+            text = text.replace(ch, "")
+    for src, dst in _ONE_FOR_ONE.items():
+        if src in text:
+            text = text.replace(src, dst)
+    return text
+
+
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching. See the module docstring for what is folded."""
-    if not _NEEDS.search(text) and unicodedata.is_normalized("NFC", text):
+    needs = _NEEDS.search(text) is not None
+    # the table replaces the Devanagari letters NFC would change ("क़" → "क"); what is left for
+    # NFC is combining marks of other scripts, and checking for those is cheaper than NFC itself
+    nfc_ok = _COMBINING.search(text) is None or unicodedata.is_normalized("NFC", text)
+    if not needs and nfc_ok:
         return Folded(text, text)
-    if unicodedata.is_normalized("NFC", text):
-        folded = text.translate(_TABLE)
+    folded = _replace_all(text) if needs else text
+    if nfc_ok or unicodedata.is_normalized("NFC", folded):
         marks = [m.start() - j for j, m in enumerate(_DELETE.finditer(text))]
         return Folded(text, folded, marks)
     # NFC changes something (combining sequences in Latin, Devanagari written decomposed …):

@@ -26,6 +26,9 @@ from claims.pipeline.frames.base import (
 from claims.pipeline.mentions import LATIN, Mention, analyse, left_np
 from claims.pipeline.text import tokens
 
+_SEG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}.-]+")
+_ADVERBIAL = regex.compile(r"\s(?:को|में)\s(?=[^,]*$)")
+
 
 def role_segments(doc: Doc, si: int, m: Mention) -> None:
     """Appositive roles before a name in verb-final text, comma-separated:
@@ -36,7 +39,7 @@ def role_segments(doc: Doc, si: int, m: Mention) -> None:
     segs = text[doc.sents[si].start : m.start].split(",")
     roles: list[str] = []
     for n, seg in enumerate(reversed(segs)):
-        words = [w for w in regex.findall(r"[\p{L}\p{M}\p{N}.-]+", seg)]
+        words = _SEG_WORD.findall(seg)
         if not words:
             if n == 0:
                 continue
@@ -44,7 +47,7 @@ def role_segments(doc: Doc, si: int, m: Mention) -> None:
         last = words[-1]
         if last in pack.roles or last in pack.titles:
             # a date or time adverbial before the role is not part of it
-            tail = regex.split(r"\s(?:को|में)\s(?=[^,]*$)", seg.strip()) if n == 0 else [seg.strip()]
+            tail = _ADVERBIAL.split(seg.strip()) if n == 0 else [seg.strip()]
             roles.insert(0, tail[-1].strip())
         else:
             break
@@ -264,9 +267,8 @@ def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
     return (a, b) if word_count(doc, a, b) >= 2 else None
 
 
-def cue_tokens(doc: Doc, cue: CueMatch) -> list:
-    """The word tokens of a cue match."""
-    return tokens(doc.text, cue.start, cue.end)
+def _converb_words(pack: Pack) -> list[list[str]]:
+    return [[w] for w in pack.g("converb_markers")]
 
 
 def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
@@ -283,10 +285,8 @@ def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
             continue  # "कहा जाता है कि": nobody to attribute it to
         if ci and toks[ci - 1].text in pack.g("negators"):
             continue  # "कुछ नहीं कहेंगे": no statement
-        if cue.aspect == "habitual" and ci + len(cue_tokens(doc, cue)) < len(toks):
-            after = toks[ci + len(cue_tokens(doc, cue))].text
-            if after in pack.g("converb_markers"):
-                continue  # "करार देते हुए कहा": a converb, the cue is the verb after it
+        if cue.aspect == "habitual" and text[cue.end : cue.end + 8].split()[:1] in _converb_words(pack):
+            continue  # "करार देते हुए कहा": a converb, the cue is the verb after it
         if cue.cue.author:
             continue  # "बता दें कि": the narrator's own voice is no claim (it is read so that no one else's is)
         if cue.passive:
