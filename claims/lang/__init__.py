@@ -76,6 +76,7 @@ class Pack:
     venue_markers: dict[str, Any]
     dates: dict[str, list[str]]
     romanise: dict[str, str] = field(default_factory=dict)
+    stories: dict[str, Any] = field(default_factory=dict)  # dateline data (claims.pipeline.stories)
 
     def g(self, key: str) -> frozenset[str]:
         """A word list from the pack's ``[grammar]`` table (empty when the pack has none)."""
@@ -189,6 +190,7 @@ def load(code: str) -> Pack:
         venue_markers=raw.get("venue_markers", {}),
         dates=raw.get("dates", {}),
         romanise=raw.get("romanise", {}),
+        stories=raw.get("stories", {}),
     )
 
 

@@ -14,6 +14,7 @@ from claims.pipeline.frames import Doc, Raw, all_frames, trim
 from claims.pipeline.mentions import Mention, analyse, left_np
 from claims.pipeline.normalise import Folded, fold
 from claims.pipeline.persons import name_mentions, titled_names
+from claims.pipeline.stories import story_starts
 from claims.pipeline.text import paragraphs
 
 _BASE_CONFIDENCE = {
@@ -211,7 +212,13 @@ def _extract_pass(
     for v in context.venues(text, pack, doc.toks_at, 0, len(text)):
         if v.start not in contents:
             venues_in.setdefault(doc.sent_at(v.start), []).append(_surface_marker(folded, v))
+    starts = story_starts(text, pack)
     for si in range(len(doc.sents)):
+        if starts and doc.sents[si].start >= starts[0]:
+            registry.begin_story(starts.pop(0))
+            while starts and doc.sents[si].start >= starts[0]:
+                registry.begin_story(starts.pop(0))
+            last_date = ""
         own_date = ""
         if si in dates_in:
             d = dates_in[si][0]

@@ -9,6 +9,7 @@ Resolution rules, in order of the article:
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from claims.lang import Pack
@@ -39,7 +40,7 @@ class Entity:
     gender: str = ""
     plural: bool = False
     last_seen: int = -1  # order of the latest mention, for recency
-    first_pos: int = -1  # where the article first names it (a role refers back only to earlier people)
+    positions: list[int] = field(default_factory=list)  # where the article names it, sorted
     last_date: str = ""
     sources: list[tuple[int, str]] = field(default_factory=list)  # (sentence index, source)
 
@@ -63,6 +64,7 @@ class Registry:
         self.article_id = article_id
         self.entities: list[Entity] = []
         self._clock = 0
+        self.story_start = 0
         # romanisation fixes of every language in the article: names cross scripts
         self._fixes = tuple(fx for pack in packs for fx in pack.romanise.items())
         self._by_skeleton: dict[str, list[Entity]] = {}
@@ -129,13 +131,25 @@ class Registry:
             return None
         members = self._org_kinds[word]
         for e in self.recent():
-            if e.type != "organization" or e.first_pos > m.start or e.name == m.text:
+            if e.type != "organization" or not self.in_story(e, m.start) or e.name == m.text:
                 continue
             name = fold_string(e.name.lower())
             if name.endswith(word) or name in members or any(fold_string(a.lower()) in members for a in e.aliases):
                 e.add_alias(m.text)
                 return e
         return None
+
+    def begin_story(self, pos: int) -> None:
+        """A new story starts at ``pos`` (a daily file of many): nobody named before it is an
+        antecedent for a pronoun, zero subject, role noun or generic noun any more."""
+        self.story_start = pos
+        for e in self.entities:
+            e.last_seen = -1
+
+    def in_story(self, e: Entity, pos: int) -> bool:
+        """Whether the current story names ``e`` at or before ``pos``."""
+        i = bisect.bisect_left(e.positions, self.story_start)
+        return i < len(e.positions) and e.positions[i] <= pos
 
     def salient(self, e: Entity) -> Entity:
         """Note that the article makes a known entity the subject of a sentence ("X ने आदेश
@@ -157,9 +171,9 @@ class Registry:
                 e.add_alias(m.name)
                 e.add_role(m.role)
                 e.gender = e.gender or m.gender
-                e.first_pos = min(e.first_pos, m.start) if e.first_pos >= 0 else m.start
+                bisect.insort(e.positions, m.start)
                 return e
-        e = self._new(m.name, type_, keys=keys, gender=m.gender, first_pos=m.start)
+        e = self._new(m.name, type_, keys=keys, gender=m.gender, positions=[m.start])
         e.add_role(m.role)
         self._index(e)
         return e
@@ -177,10 +191,10 @@ class Registry:
         words = {fold_string(w.lower()) for w in m.text.split()} - self._function_words
         words.add(fold_string(m.head.lower()))
         for e in self.recent() if first not in self._indefinites else ():
-            if e.type == "person" and words <= e.role_words() and e.first_pos <= m.start:
+            if e.type == "person" and words <= e.role_words() and self.in_story(e, m.start):
                 e.add_alias(m.text)
                 return e
-        e = self._new(m.text, "person", gender=m.gender, first_pos=m.start)
+        e = self._new(m.text, "person", gender=m.gender, positions=[m.start])
         e.add_role(m.text)
         return e
 
