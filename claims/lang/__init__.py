@@ -49,6 +49,7 @@ class Pack:
     abbreviations: frozenset[str]
     dash_attribution: bool
     label_attribution: bool
+    trailing_label: bool  # "content: Speaker" headlines
     quote_pairs: tuple[tuple[str, str], ...]
     grammar: dict[str, Any]
     stop: frozenset[str]
@@ -161,6 +162,7 @@ def load(code: str) -> Pack:
         abbreviations=frozenset(meta.get("abbreviations", [])),
         dash_attribution=meta.get("dash_attribution", False),
         label_attribution=meta.get("label_attribution", False),
+        trailing_label=meta.get("trailing_label", False),
         quote_pairs=tuple(tuple(p) for p in raw["quotes"]["pairs"]),
         grammar=raw.get("grammar", {}),
         stop=frozenset(words.get("stop", [])),

@@ -50,12 +50,13 @@ def name_mentions(doc: Doc) -> list[Mention]:
 
 @cache
 def _titled_pattern(code: str) -> WordPattern | None:
-    """A title or role noun, one to three words, and a postposition or conjunction after them."""
+    """A title or role noun, one to three words, and a postposition that follows people ("का",
+    "से"; not "में", which follows places: "हर्षवर्धन दिल्ली में")."""
     from claims.lang import load
 
     pack = load(code)
     heads = sorted(pack.titles | pack.roles)
-    ends = sorted(pack.g("postpositions") | pack.g("conjunctions"))
+    ends = sorted(pack.g("person_postpositions"))
     if not heads or not ends:
         return None
     word = r"[^\s,।॥.!?:;\"“”'‘’()\[\]]+"

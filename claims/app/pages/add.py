@@ -12,12 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from claims import extract_article
-from claims.app import state
+from claims.app import offload, state
 from claims.app.render import md
 from claims.fetch import FetchError, fetch
 from claims.inputs import MAX_ARTICLE_CHARS, MAX_HTML_BYTES, Article, InputError, check_text, page_text, read_bytes
 from claims.redact import redact
 from claims.store import ingest_text
+from claims.store.db import resolve_url
 
 PREVIEW_COLUMNS = ["speaker", "speaker_mention", "cue", "kind", "content", "source", "date", "confidence", "flags"]
 # The preview runs in the page's request: it reads the start of the text only, so a huge paste
@@ -45,19 +46,28 @@ def _preview(text: str, lang: str | None) -> None:
 
 
 def _save(art: Article, lang: str | None) -> None:
+    fields = dict(
+        article_key=art.article_id or None,
+        title=art.meta.get("title", ""),
+        url=art.meta.get("url", ""),
+        outlet=art.meta.get("outlet", ""),
+        published=art.meta.get("published", ""),
+        lang=lang,
+        analyst=state.analyst(),  # the store checks the role and records who added it
+    )
     try:
-        r = ingest_text(
-            state.engine(),
-            art.text,
-            article_key=art.article_id or None,
-            title=art.meta.get("title", ""),
-            url=art.meta.get("url", ""),
-            outlet=art.meta.get("outlet", ""),
-            published=art.meta.get("published", ""),
-            lang=lang,
-            statuses=state.statuses(),
-            analyst=state.analyst(),  # the store checks the role and records who added it
+        if len(art.text) > offload.OFFLOAD_CHARS:  # long: extracted in a child process, bounded in time
+            with st.spinner(f"Extracting {len(art.text):,} characters…"):
+                r = offload.ingest_in_child(resolve_url(None), art.text, **fields)
+        else:
+            r = ingest_text(state.engine(), art.text, statuses=state.statuses(), **fields)
+    except offload.ExtractionTimeout:
+        minutes = offload.EXTRACT_SECONDS / 60
+        st.error(
+            f"{md(art.origin)}: not saved: extraction took longer than {minutes:g} minutes. "
+            "Store it with `claims ingest` instead."
         )
+        return
     except Exception as e:  # shown, never a traceback; the transaction rolled back
         st.error(f"{md(art.origin)}: not saved: {md(redact(e))}")
         return

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from claims.pipeline.frames.according import according_frames
 from claims.pipeline.frames.base import Doc, Raw, trim
-from claims.pipeline.frames.lines import dash_frames, label_frames
+from claims.pipeline.frames.lines import dash_frames, label_frames, trailing_label_frames
 from claims.pipeline.frames.quotes import quote_frames
 from claims.pipeline.frames.subject_verb import svo_frames
 from claims.pipeline.frames.verb_final import verb_final_frames
@@ -33,5 +33,7 @@ def all_frames(doc: Doc) -> list[Raw]:
     raws += according_frames(doc)
     if doc.pack.label_attribution:
         raws += label_frames(doc)
+    if doc.pack.trailing_label:
+        raws += trailing_label_frames(doc)
     raws += verb_final_frames(doc, used) if doc.pack.verb_final else svo_frames(doc, used)
     return raws

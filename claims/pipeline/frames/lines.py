@@ -9,7 +9,7 @@ import regex
 
 from claims.lang import Cue
 from claims.pipeline.cues import CueMatch
-from claims.pipeline.frames.base import DASHES, Doc, Raw, cue_flags, first_cue_after, trim, word_count
+from claims.pipeline.frames.base import DASHES, Doc, Raw, cue_flags, first_cue_after, kind_of, trim, word_count
 from claims.pipeline.mentions import Mention, analyse, left_np, right_np
 from claims.pipeline.text import Token, tokens
 
@@ -110,3 +110,39 @@ def label_frames(doc: Doc) -> list[Raw]:
         if word_count(doc, a, b) >= 3:
             out.append(Raw((a, b), CueMatch(mt.start("colon"), mt.end("colon"), _LABEL_CUE), m, "direct", si))
     return out
+
+
+_TRAILING = regex.compile(r"(?P<colon>:)[ \t]*(?P<label>[^:\s][^:\n]{0,40}?)[ \t]*$", regex.M)
+
+
+def trailing_label_frames(doc: Doc) -> list[Raw]:
+    """A headline that ends with its speaker after a colon: "लॉकडाउन से करोड़ों को तकलीफ: राहुल",
+    "… जीत रहे जंग: भारतीय शोधकर्ता". The label counts when it is a role, an organisation, or a
+    name the article makes the subject of a verb elsewhere ("राहुल ने …"); "कोरोना अपडेट: दिल्ली"
+    names a place, which never speaks."""
+    pack, text = doc.pack, doc.text
+    out: list[Raw] = []
+    for ps, pe in doc.paras:
+        if pe - ps > 240:
+            continue  # a headline, not a paragraph of the story
+        mt = _TRAILING.search(text, ps, pe)
+        if not mt or mt.end() != pe:
+            continue
+        label = tokens(text, mt.start("label"), mt.end("label"))
+        if not label or len(label) > 4:
+            continue
+        m = analyse(pack, text, label, -1)
+        if m is None or m.kind not in ("name", "organization", "role", "group", "anonymous"):
+            continue
+        if m.kind == "name" and not _agent_elsewhere(doc, label[-1].text):
+            continue
+        a, b = trim(text, ps, mt.start("colon"))
+        if word_count(doc, a, b) >= 3:
+            cue = CueMatch(mt.start("colon"), mt.end("colon"), _LABEL_CUE)
+            out.append(Raw((a, b), cue, m, kind_of(doc, a, b), doc.sent_at(a)))
+    return out
+
+
+def _agent_elsewhere(doc: Doc, word: str) -> bool:
+    """Whether ``word`` is the last word of an agent somewhere in the article ("राहुल ने")."""
+    return any(f"{word} {mk}" in doc.text for mk in doc.pack.g("agent_markers"))

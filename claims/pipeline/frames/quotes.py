@@ -9,7 +9,7 @@ import regex
 
 from claims.lang import Cue
 from claims.pipeline.cues import CueMatch
-from claims.pipeline.frames.base import _SENTENCE_END, Doc, Raw, cue_flags, trim, word_count
+from claims.pipeline.frames.base import _SENTENCE_END, Doc, Raw, cue_flags, first_cue_after, trim, word_count
 from claims.pipeline.frames.subject_verb import inverted_speaker, subject
 from claims.pipeline.mentions import Mention, analyse, left_np, right_np
 
@@ -40,12 +40,14 @@ def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
 
 
 _BYLINE = regex.compile(r"[ \t]*([―—])[ \t]*")
+# Hindi papers sign a quotation with any dash: "“…” – स्वास्थ्य मंत्री हर्षवर्धन"
+_BYLINE_ANY_DASH = regex.compile(r"[ \t]*([―—–-])[ \t]*")
 _BYLINE_CUE = Cue(phrase="―", forms=())
 
 
 def _byline(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
     """A quotation signed with a dash and a name that ends its line: "“…” ― Ariana Huichapa."."""
-    mt = _BYLINE.match(doc.text, pos)
+    mt = (_BYLINE_ANY_DASH if doc.pack.verb_final else _BYLINE).match(doc.text, pos)
     if not mt:
         return None
     si = doc.sent_at(mt.end())
@@ -58,6 +60,32 @@ def _byline(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
     if not m or m.kind != "name" or doc.text[np[-1].end : line_end].strip(" .\u00a0"):
         return None
     return CueMatch(mt.start(1), mt.end(1), _BYLINE_CUE), m
+
+
+def _genitive_after(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
+    """ "” यह कहना है X का।" right after a quotation: the pack's ``after_quote`` openers, a
+    genitive cue, its speaker and the genitive marker closing the sentence."""
+    pack, text = doc.pack, doc.text
+    openers = pack.g("after_quote")
+    if not openers:
+        return None
+    nxt = len(text[:pos]) + len(text[pos : pos + 40]) - len(text[pos : pos + 40].lstrip(" ,"))
+    si = doc.sent_at(nxt)
+    toks = doc.toks[si]
+    i = doc.tok_index(si, nxt)
+    if i >= len(toks) or toks[i].text not in openers or text[pos : toks[i].start].strip(" ,"):
+        return None
+    cue = next((c for c in doc.cues[first_cue_after(doc, toks[i].start - 1) :][:1] if c.cue.genitive), None)
+    if cue is None or text[toks[i].end : cue.start].strip():
+        return None
+    j = doc.tok_index(si, cue.end)
+    end = j
+    while end < len(toks) and toks[end].text not in pack.g("genitive_markers"):
+        end += 1
+    if end == j or end >= len(toks) or text[toks[end].end : doc.sents[si].end].strip(" ।.॥\"”’'"):
+        return None
+    m = analyse(pack, text, toks[j:end], -1)
+    return (cue, m) if m and m.kind not in ("pronoun", "relative") else None
 
 
 def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
@@ -81,6 +109,11 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
                     used.add(k)
                     out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | cue_flags(cue)))
                     continue
+        # "“…” यह कहना है मंत्री X का।": a nominal cue with its speaker in the genitive
+        if found := _genitive_after(doc, q.end):
+            cue, m = found
+            out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | cue_flags(cue)))
+            continue
         # a byline under the quotation: “…” ― Ariana Huichapa
         if byline := _byline(doc, q.end):
             cue, m = byline
