@@ -112,7 +112,7 @@ def label_frames(doc: Doc) -> list[Raw]:
     return out
 
 
-_TRAILING = regex.compile(r"(?P<colon>:)[ \t]*(?P<label>[^:\s][^:\n]{0,40}?)[ \t]*$", regex.M)
+_TRAILING = regex.compile(r"(?<!\d)(?P<colon>:)[ \t]*(?P<label>\p{L}[^:\n]{0,40}?)[ \t]*$", regex.M)
 
 
 def trailing_label_frames(doc: Doc) -> list[Raw]:
@@ -136,6 +136,8 @@ def trailing_label_frames(doc: Doc) -> list[Raw]:
             continue
         if m.kind == "name" and not _agent_elsewhere(doc, label[-1].text):
             continue
+        if any(t.text in pack.g("postpositions") or t.text in pack.pronouns for t in label):
+            continue  # "…: उनके अपने घरों में" is a phrase, not a speaker
         a, b = trim(text, ps, mt.start("colon"))
         if word_count(doc, a, b) >= 3:
             cue = CueMatch(mt.start("colon"), mt.end("colon"), _LABEL_CUE)
