@@ -78,6 +78,7 @@ class Pack:
     dates: dict[str, list[str]]
     romanise: dict[str, str] = field(default_factory=dict)
     stories: dict[str, Any] = field(default_factory=dict)  # dateline data (claims.pipeline.stories)
+    surnames: frozenset[str] = frozenset()  # people named at a sentence start (claims.pipeline.persons)
 
     def g(self, key: str) -> frozenset[str]:
         """A word list from the pack's ``[grammar]`` table (empty when the pack has none)."""
@@ -193,6 +194,7 @@ def load(code: str) -> Pack:
         dates=raw.get("dates", {}),
         romanise=raw.get("romanise", {}),
         stories=raw.get("stories", {}),
+        surnames=frozenset(raw.get("names", {}).get("surnames", [])),
     )
 
 

@@ -13,7 +13,7 @@ from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, trim
 from claims.pipeline.mentions import Mention, analyse, left_np
 from claims.pipeline.normalise import Folded, fold
-from claims.pipeline.persons import name_mentions, titled_names
+from claims.pipeline.persons import name_mentions, sentence_subjects, titled_names
 from claims.pipeline.stories import story_starts
 from claims.pipeline.text import paragraphs
 
@@ -195,9 +195,10 @@ def _extract_pass(
         if r.source:
             r.source = folded.find_surface(r.source, max(0, r.cue.start - 1000), r.cue.end + 1000)
     agents_in: dict[int, list[tuple[Mention, Entity]]] = {}
-    for m in name_mentions(doc):
+    for m in [*name_mentions(doc), *sentence_subjects(doc)]:
         e = registry.known(_surface_mention(folded, m))
-        if pack.verb_final and m.start not in contents:
+        # people become antecedents of pronouns; organisations only of generic nouns ("पार्टी")
+        if pack.verb_final and m.kind == "name" and m.start not in contents:
             agents_in.setdefault(doc.sent_at(m.start), []).append((m, e))
     for m in titled_names(doc):
         registry.known(_surface_mention(folded, m))

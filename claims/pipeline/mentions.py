@@ -180,9 +180,10 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     # the phrase's own words, after an owner in the genitive ("पुलिस के एक अधिकारी" is an officer)
     marks = pack.g("genitive_markers") if pack.verb_final else frozenset()
     own = np[max((i + 1 for i, t in enumerate(np) if t.text in marks), default=0) :]
-    # "कांग्रेस अध्यक्ष" is a person holding a role in an organisation, not the organisation
-    is_org = any(_lower(pack, t.text) in pack.organizations for t in own) and not (
-        pack.verb_final and _describes_people(pack, last.text)
+    # "कांग्रेस अध्यक्ष", "पुलिस अधीक्षक राकेश सिंह": a person holding a role in an organisation
+    orgs = [i for i, t in enumerate(own) if _lower(pack, t.text) in pack.organizations]
+    is_org = bool(orgs) and not (
+        pack.verb_final and any(_describes_people(pack, t.text) or t.text in pack.titles for t in own[orgs[-1] + 1 :])
     )
     if not capital_head and not is_org:
         if not pack.verb_final and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
@@ -207,7 +208,8 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         if _is_title(pack, t, text):
             return False
         if pack.verb_final:
-            return not (w in pack.stop or w in pack.roles or _boundary_word(pack, w)) and not w.isdigit()
+            qualifier = w in pack.g("role_qualifiers")  # "प्रमुख सचिव स्वास्थ्य X": a portfolio
+            return not (w in pack.stop or w in pack.roles or qualifier or _boundary_word(pack, w)) and not w.isdigit()
         return w[:1].isupper() and w.lower() not in pack.determiners and w.lower() not in pack.stop
 
     k = len(np)
@@ -241,6 +243,10 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         name = text[names[0].start : names[-1].end]
         if is_org and not pack.verb_final:
             name = _LEADING_THE.sub("", whole)
+        elif is_org:  # "केंद्रीय स्वास्थ्य मंत्रालय": an organisation is named by its whole phrase
+            names = own
+            m_start = own[0].start
+            name = text[m_start : last.end]
         return Mention(
             m_start,
             last.end,

@@ -35,7 +35,7 @@ def name_mentions(doc: Doc) -> list[Mention]:
                 toks = doc.toks[si]
                 j = doc.tok_index(si, pos + 1)
                 m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
-                if m and m.kind == "name":
+                if m and m.kind in ("name", "organization"):
                     role_segments(doc, si, m)
                     out.append(m)
                 pos = text.find(f" {marker} ", pos + 1)
@@ -85,6 +85,51 @@ def titled_names(doc: Doc) -> list[Mention]:
             k -= 1
         np = before[k:] + tokens(text, mt.start("head"), mt.end("head")) + names
         m = analyse(pack, text, np, -1)
+        if m and m.kind == "name":
+            out.append(m)
+    return out
+
+
+@cache
+def _surname_pattern(code: str) -> WordPattern | None:
+    from claims.lang import load
+
+    surnames = load(code).surnames
+    return WordPattern(f"(?:{_alt(sorted(surnames))})" + _E) if surnames else None
+
+
+SUBJECT_REACH = 6  # words before the surname, at most, for the name to open its sentence
+
+
+def sentence_subjects(doc: Doc) -> list[Mention]:
+    """People a sentence opens with, named by a known surname ("भागलपुर के विकास कुमार पेंटिंग
+    का काम करते हैं", "आशा कुसुम देवी घर-घर गईं"): the sentence is about them, so a pronoun
+    after it ("इनका कहना है") may refer to them. Verb-final packs with a surname list only."""
+    pack, text = doc.pack, doc.text
+    pattern = _surname_pattern(pack.code) if pack.verb_final else None
+    if pattern is None:
+        return []
+    out = []
+    for mt in pattern.finditer(text):
+        sent = doc.sents[doc.sent_at(mt.start())]
+        head = tokens(text, sent.start, mt.end())
+        if len(head) > SUBJECT_REACH or len(head) < 2:
+            continue
+        nxt = text[mt.end() : mt.end() + 30].split()[:1]
+        if nxt and nxt[0] in pack.surnames:
+            continue  # "अरविंद प्रसाद चंद्रवंशी": the name ends at the last surname of the run
+        k = len(head) - 1
+        while k > 0 and len(head) - k <= 3 and _name_word(pack, head[k - 1].text):
+            k -= 1
+        if k == len(head) - 1:
+            continue  # a surname alone is no name to open with ("कुमार ने …" is read as an agent)
+        before = [t.text for t in head[:k]]
+        # nothing but a place in the genitive or a role before the name: "पटना के", "आशा"
+        if before and not (before[-1] in pack.g("genitive_markers") or all(w in pack.roles for w in before)):
+            continue
+        if nxt and (nxt[0] in pack.g("agent_markers") or nxt[0] in pack.g("postpositions")):
+            continue  # an agent (read by name_mentions) or an object ("मोदी को लिखे पत्र में")
+        m = analyse(pack, text, head[k:], -1)
         if m and m.kind == "name":
             out.append(m)
     return out

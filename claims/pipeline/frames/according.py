@@ -54,6 +54,12 @@ def according_frames(doc: Doc) -> list[Raw]:
                     continue
                 if m.kind == "document" and (owner := issuer(doc, si, m)) is not None:
                     m, source = owner
+                elif m.head in pack.g("information_nouns"):
+                    # "विभाग से मिली जानकारी के अनुसार": the department; with nobody named, hearsay
+                    owner = issuer(doc, si, m, pack.g("source_markers"))
+                    if owner is None:
+                        continue
+                    m, source = owner
                 a, b = trim(text, mt.end(), sent.end)
             if word_count(doc, a, b) >= 3:
                 out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, cue_flags(cue), source))

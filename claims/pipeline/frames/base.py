@@ -170,13 +170,14 @@ def speech_to_paragraph_end(doc: Doc, a: int, si: int) -> int:
     return trim(doc.text, a, end)[1]
 
 
-def issuer(doc: Doc, si: int, m: Mention) -> tuple[Mention, str] | None:
-    """The organisation or person who issued a document mention, and the document as the source:
-    "स्वास्थ्य मंत्रालय के आंकड़ों" gives the ministry and "आंकड़ों", "X की रिपोर्ट" X and "रिपोर्ट".
-    None when no owner stands before it in the genitive."""
+def issuer(doc: Doc, si: int, m: Mention, markers: frozenset[str] | None = None) -> tuple[Mention, str] | None:
+    """The organisation or person who issued a document mention, and the whole phrase as the
+    source: "स्वास्थ्य मंत्रालय के आंकड़ों" gives the ministry, "X की रिपोर्ट" X. ``markers`` are
+    the postpositions that tie the owner to the document (default: the genitive; "से" for
+    information received: "विभाग से मिली जानकारी"). None when no owner stands before it."""
     pack, text, toks = doc.pack, doc.text, doc.toks[si]
     j = doc.tok_index(si, m.start) - 1
-    if j < 1 or toks[j].text not in pack.g("genitive_markers"):
+    if j < 1 or toks[j].text not in (markers or pack.g("genitive_markers")):
         return None
     owner = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
     if owner is None or owner.kind not in ("organization", "name", "role", "group", "anonymous"):
