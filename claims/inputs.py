@@ -271,7 +271,9 @@ def read_path(path: Path, origin: str | None = None) -> Iterator[Article | Input
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
-_HEAVY = ("script", "style", "svg", "template")
+# one pattern for every opening: searching for each kind separately rescanned the rest of the
+# page for the kinds that never occur, once per script (quadratic on a page of many scripts)
+_HEAVY_OPEN = re.compile(r"<(script|style|svg|template)\b|<!--")
 
 
 def _codec(name: str) -> str | None:
@@ -317,16 +319,10 @@ def strip_heavy_markup(page: str) -> str:
     low = page.lower()
     out: list[str] = []
     pos = 0
-    while True:
-        starts = [(i, tag) for tag in _HEAVY if (i := low.find("<" + tag, pos)) >= 0]
-        comment = low.find("<!--", pos)
-        if comment >= 0:
-            starts.append((comment, "!--"))
-        if not starts:
-            break
-        i, tag = min(starts)
-        out.append(page[pos:i])
-        close = low.find("-->" if tag == "!--" else f"</{tag}", i + 1)
+    while m := _HEAVY_OPEN.search(low, pos):
+        out.append(page[pos : m.start()])
+        tag = m.group(1)
+        close = low.find(f"</{tag}" if tag else "-->", m.end())
         if close < 0:
             return "".join(out)  # unclosed to the end: nothing after it is text anyway
         end = low.find(">", close)
