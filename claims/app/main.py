@@ -6,7 +6,7 @@ import math
 import os
 
 import streamlit as st
-from sqlalchemy.exc import DatabaseError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
 from claims.app import auth, state
 from claims.app.pages import add, admin, article, dashboard, review, speakers
@@ -92,4 +92,11 @@ def main() -> None:
     try:
         nav.run()
     except DatabaseError as e:  # the database went away or broke mid-session: say so; nothing half-written
+        if not (isinstance(e, OperationalError) or _damaged(e)):
+            raise  # an integrity or programming error is a bug to see, not an outage to explain
         _unreachable(e)
+
+
+def _damaged(e: DatabaseError) -> bool:
+    text = str(e.orig or e)
+    return "file is not a database" in text or "malformed" in text
