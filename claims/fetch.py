@@ -137,14 +137,30 @@ def _resolve(host: str, port: int, deadline: _Deadline) -> list[tuple[int, IPAdd
     return out
 
 
-def _pick(host: str, port: int, deadline: _Deadline, allow: Collection[str]) -> tuple[int, IPAddress]:
+def _pick(host: str, port: int, deadline: _Deadline, allow: Collection[str]) -> list[IPAddress]:
+    """Every address of ``host``, in the resolver's order, once all of them passed the check."""
     addrs = _resolve(host, port, deadline)
     # every address must pass: otherwise a name with one public and one private address could
     # reach the private one through a retry or another client library's choice
     for _, ip in addrs:
         if not is_public(ip) and str(ip) not in allow:
             raise FetchError(f"{host} resolves to a non-public address ({ip})")
-    return addrs[0]
+    return list(dict.fromkeys(ip for _, ip in addrs))
+
+
+def _connect(ips: list[IPAddress], port: int, deadline: _Deadline) -> socket.socket:
+    """A connection to the first checked address that answers (an IPv6 address first in the
+    list must not fail the fetch on a host without IPv6)."""
+    error: OSError | None = None
+    for ip in ips:
+        try:
+            sock = socket.create_connection((str(ip), port), timeout=deadline.left())
+        except OSError as e:
+            error = e
+            continue
+        deadline.watch(sock)
+        return sock
+    raise error or FetchError("no address to connect to")
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
@@ -152,13 +168,12 @@ class _PinnedHTTP(http.client.HTTPConnection):
 
     pinned: socket.socket
 
-    def __init__(self, host: str, port: int, ip: IPAddress, deadline: _Deadline):
+    def __init__(self, host: str, port: int, ips: list[IPAddress], deadline: _Deadline):
         super().__init__(host, port, timeout=deadline.left())
-        self._ip, self._deadline = ip, deadline
+        self._ips, self._deadline = ips, deadline
 
     def connect(self) -> None:
-        self.sock = self.pinned = socket.create_connection((str(self._ip), self.port), timeout=self._deadline.left())
-        self._deadline.watch(self.sock)
+        self.sock = self.pinned = _connect(self._ips, self.port, self._deadline)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
@@ -166,13 +181,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
     pinned: socket.socket
 
-    def __init__(self, host: str, port: int, ip: IPAddress, deadline: _Deadline):
+    def __init__(self, host: str, port: int, ips: list[IPAddress], deadline: _Deadline):
         super().__init__(host, port, timeout=deadline.left(), context=ssl.create_default_context())
-        self._ip, self._deadline = ip, deadline
+        self._ips, self._deadline = ips, deadline
 
     def connect(self) -> None:
-        raw = socket.create_connection((str(self._ip), self.port), timeout=self._deadline.left())
-        self._deadline.watch(raw)
+        raw = _connect(self._ips, self.port, self._deadline)
         # the handshake comes after the watchdog holds the TLS socket (wrapping detaches ``raw``)
         tls = self._context.wrap_socket(raw, server_hostname=self.host, do_handshake_on_connect=False)  # type: ignore[attr-defined]
         self._deadline.watch(tls)
@@ -257,8 +271,8 @@ def _one_hop(url: str, max_bytes: int, deadline: _Deadline, allow: Collection[st
     if parts.username or parts.password:
         raise FetchError("URLs with a user name or password are not fetched")
     host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    _, ip = _pick(host, port, deadline, allow)
-    conn = (_PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP)(host, port, ip, deadline)
+    ips = _pick(host, port, deadline, allow)
+    conn = (_PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP)(host, port, ips, deadline)
     try:
         path = parts.path or "/"
         if parts.query:

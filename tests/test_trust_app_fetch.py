@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from claims.fetch import FetchError, _Deadline, _PinnedHTTP, fetch, is_public
+from claims.fetch import FetchError, _connect, _Deadline, _PinnedHTTP, fetch, is_public
 from claims.inputs import page_text
 
 PAGE = b"<html><head><title>Budget</title></head><body><article><p>Mayor Ana Ruiz said taxes would not rise.</p>"
@@ -199,7 +199,7 @@ def test_connection_goes_to_the_checked_address_not_a_new_lookup(server):
     the name only travels in the Host header (here a name that resolves nowhere)."""
     port = int(server.rsplit(":", 1)[1])
     deadline = _Deadline(5)
-    conn = _PinnedHTTP("rebind.invalid", port, ipaddress.ip_address("127.0.0.1"), deadline)
+    conn = _PinnedHTTP("rebind.invalid", port, [ipaddress.ip_address("127.0.0.1")], deadline)
     try:
         conn.request("GET", "/page")
         assert conn.getresponse().status == 200
@@ -213,3 +213,15 @@ def test_other_schemes_and_credentials_are_refused():
     for url in ("file:///etc/passwd", "ftp://example.org/x", "gopher://127.0.0.1:6379/_", "http://user:pw@example.org/"):
         with pytest.raises(FetchError):
             fetch(url)
+
+
+def test_the_next_checked_address_is_tried_when_one_does_not_answer(server):
+    """A name with an IPv6 address first must still be fetched on a host without IPv6."""
+    port = int(server.rsplit(":", 1)[1])
+    deadline = _Deadline(5)
+    try:
+        sock = _connect([ipaddress.ip_address("::1"), ipaddress.ip_address("127.0.0.1")], port, deadline)
+        assert sock.getpeername()[:2] == ("127.0.0.1", port)  # the server listens on IPv4 only
+        sock.close()
+    finally:
+        deadline.cancel()
