@@ -179,11 +179,9 @@ def test_cli_masks_the_password_and_prints_no_traceback(args):
 
 
 def test_cli_db_status_prints_the_url_masked(pg_url):
-    url = pg_url.replace("://", "://", 1)
-    if "@" not in url:
+    if "@" not in pg_url:
         pytest.skip("needs a URL with a user name")
-    user_host = url.split("://", 1)[1]
-    user, host = user_host.split("@", 1)
+    user, host = pg_url.split("://", 1)[1].split("@", 1)
     url = f"postgresql://{user.split(':')[0]}:s3cretpw@{host}"  # trust auth: any password is accepted
     subprocess.run([sys.executable, "-m", "claims.cli", "db", "upgrade", "--db", url], cwd=ROOT, capture_output=True)
     r = subprocess.run(
