@@ -33,6 +33,8 @@ def main() -> None:
     print(f"{'input':<28}{'chars':>12}{'claims':>9}{'seconds':>9}{'s per M chars':>15}")
     cases = [(f"news {mb} M chars", corpus(folders, mb * 1_000_000)) for mb in (1, 2, 4, 8)]
     cases += [(f"cue soup {n // 1000}k cues", "Smith said, " * n) for n in (50_000, 100_000, 200_000)]
+    cases += [(f"participle soup {n // 1000}k", "Smith said, adding that " * n) for n in (10_000, 20_000, 40_000)]
+    cases += [(f"Hindi soup {n // 1000}k", "राम ने कहा, राम कहते हैं कि " * n) for n in (5_000, 10_000, 20_000)]
     for label, text in cases:
         t = time.process_time()
         n = len(extract(text))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from claims.pipeline import context
 from claims.pipeline.cues import CueMatch
 from claims.pipeline.frames.base import (
@@ -131,21 +133,44 @@ def _previous_speaker(doc: Doc, n: int, si: int) -> Mention | None:
     return None
 
 
-def _before_participle(doc: Doc, n: int, a: int, b: int) -> int:
-    """Where the content ``[a, b)`` of cue ``n`` ends when a participle cue follows inside it:
-    "said X, adding that Y" (Y is a claim of its own)."""
-    for k in range(n + 1, len(doc.cues)):
-        later = doc.cues[k]
-        if later.start >= b:
-            break
-        if later.cue.participle and (later.start == a or doc.text[a : later.start].rstrip().endswith(",")):
-            return trim(doc.text, a, later.start)[1]
-    return b
+class _Participles:
+    """The participle cues of a document ("…, adding that …"), indexed so that finding the first
+    one inside a content costs O(log n) however many cues the sentence has (a scan forward from
+    every cue made "Smith said, " x 20,000 take minutes)."""
+
+    def __init__(self, doc: Doc):
+        text = doc.text
+        self.starts: list[int] = []
+        self.after_comma: list[tuple[int, int]] = []  # (start, position of the comma before it)
+        for c in doc.cues:
+            if not c.cue.participle:
+                continue
+            self.starts.append(c.start)
+            p = c.start - 1
+            while p >= 0 and text[p].isspace():
+                p -= 1
+            if p >= 0 and text[p] == ",":
+                self.after_comma.append((c.start, p))
+
+    def cut(self, text: str, a: int, b: int) -> int:
+        """Where the content ``[a, b)`` ends when a participle cue follows inside it, right at its
+        start or after a comma: "said X, adding that Y" (Y is a claim of its own)."""
+        ends = []
+        i = bisect.bisect_left(self.starts, a)
+        if i < len(self.starts) and self.starts[i] == a and a < b:
+            ends.append(a)
+        j = bisect.bisect_left(self.after_comma, (a, -1))
+        for start, comma in self.after_comma[j : j + 2]:  # the comma may lie before the content
+            if start < b and comma >= a:
+                ends.append(start)
+                break
+        return trim(text, a, min(ends))[1] if ends else b
 
 
 def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
+    participles = _Participles(doc)
     comps = pack.g("complementisers")
     for n, cue in enumerate(doc.cues):
         if n in used:
@@ -179,7 +204,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
             if nxt and nxt[0].text in comps:
                 pos = nxt[0].end
             a, b = trim(text, pos, sent.end)
-            b = _before_participle(doc, n, a, b)
+            b = participles.cut(text, a, b)
             if word_count(doc, a, b) >= 3:
                 b = extend_over_quote(doc, a, b)
                 out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, flags, source))

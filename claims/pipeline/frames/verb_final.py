@@ -26,6 +26,8 @@ from claims.pipeline.frames.base import (
 from claims.pipeline.mentions import LATIN, Mention, analyse, left_np
 from claims.pipeline.text import tokens
 
+ROLE_REACH = 400  # characters before a name read for its appositive roles
+ROLE_SEGMENTS = 4  # comma-separated roles, at most
 _SEG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}.-]+")
 _ADVERBIAL = regex.compile(r"\s(?:को|में)\s(?=[^,]*$)")
 
@@ -36,7 +38,8 @@ def role_segments(doc: Doc, si: int, m: Mention) -> None:
     if m.kind not in ("name",):
         return
     pack, text = doc.pack, doc.text
-    segs = text[doc.sents[si].start : m.start].split(",")
+    # roles stand right before the name: a bounded window keeps a sentence of a megabyte linear
+    segs = text[max(doc.sents[si].start, m.start - ROLE_REACH) : m.start].split(",")[-ROLE_SEGMENTS:]
     roles: list[str] = []
     for n, seg in enumerate(reversed(segs)):
         words = _SEG_WORD.findall(seg)

@@ -1,0 +1,34 @@
+"""Extraction time grows linearly with hostile input: measured as a ratio of CPU times (4x the
+input may take at most 6x the time), never against a clock, so a slow machine does not fail it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from claims import extract
+
+SOUPS = {
+    "en said": ("Smith said, ", "en"),
+    "en adding": ("Smith said, adding that ", "en"),
+    "hi ne kaha": ("राम ने कहा, ", "hi"),
+    "hi kahte hain": ("राम कहते हैं कि ", "hi"),
+    "hi quotes": ("“सड़क खुलेगी” राम ने कहा। ", "hi"),
+}
+
+
+def _cpu(text: str, lang: str) -> float:
+    best = float("inf")
+    for _ in range(3):  # the fastest of three: a neighbour's load only ever slows a run down
+        t = time.process_time()
+        extract(text, lang=lang)
+        best = min(best, time.process_time() - t)
+    return best
+
+
+@pytest.mark.parametrize("name", sorted(SOUPS))
+def test_four_times_the_input_takes_at_most_six_times_the_time(name):
+    unit, lang = SOUPS[name]
+    small, large = _cpu(unit * 1000, lang), _cpu(unit * 4000, lang)
+    assert large <= 6 * max(small, 0.01), f"{name}: {small:.3f}s for 1000, {large:.3f}s for 4000"
