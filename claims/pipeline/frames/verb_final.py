@@ -263,11 +263,23 @@ def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
     a, b = trim(text, start, end)
     while True:
         toks = tokens(text, a, b)
-        if toks and toks[-1].text in pack.g("object_markers"):
+        if toks and toks[-1].text in pack.g("object_markers") | pack.g("subject_adverbs"):
             a, b = trim(text, a, toks[-1].start)
             continue
         break
-    return (a, b) if word_count(doc, a, b) >= 2 else None
+    toks = tokens(text, a, b)
+    for k in range(len(toks) - 1, 0, -1):
+        if toks[k].text in pack.g("converb_markers") and toks[k - 1].text.endswith(tuple(pack.g("converb_endings"))):
+            # "… की सराहना करते हुए उस योजना का जिक्र किया": the object follows the converb
+            a = trim(text, toks[k].end, b)[0]
+            toks = toks[k + 1 :]
+            break
+    if word_count(doc, a, b) < 2 or (toks and toks[0].text in pack.g("anaphoric")):
+        return None  # "इस बात का खंडन किया": the object points back, it states nothing itself
+    m = analyse(pack, text, toks, -1)
+    if m is not None and m.kind == "name" and m.start == a and m.end == b:
+        return None  # "मोदी का भी जिक्र किया": mentioning a person states nothing
+    return a, b
 
 
 def _converb_words(pack: Pack) -> list[list[str]]:
