@@ -21,6 +21,7 @@ from claims.store.db import writing
 from claims.store.linking import lock_persons, now, store_speakers
 from claims.store.revisions import write_claim
 from claims.store.schema import articles, claims, persons
+from claims.store.search import search_key
 from claims.store.statuses import Statuses, load_statuses
 
 EXTRACTED = (
@@ -63,7 +64,13 @@ class IngestResult:
 def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]]) -> dict:
     sid, pid = speakers.get(c.speaker_id, (None, None))
     values = {f: getattr(c, f) for f in EXTRACTED}
-    values.update(flags="|".join(c.flags), article_speaker_id=sid, person_id=pid, speaker_lower=c.speaker.lower())
+    values.update(
+        flags="|".join(c.flags),
+        article_speaker_id=sid,
+        person_id=pid,
+        speaker_lower=c.speaker.lower(),
+        content_folded=search_key(c.content),
+    )
     return values
 
 
@@ -269,7 +276,7 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
                 if k == "person_id"
                 else (k, _as_text(getattr(row, k)), _as_text(v))
                 for k, v in changed.items()
-                if k != "speaker_lower"  # follows speaker
+                if k not in ("speaker_lower", "content_folded")  # follow speaker and content
             ]
             write_claim(conn, row, changed, by=by, at=ts, log=log)
         for r in unmatched.values():

@@ -13,6 +13,7 @@ from claims.lang import available, load
 from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.db import reading
 from claims.store.schema import article_speakers, articles, claims, persons
+from claims.store.search import contains
 
 CLAIM_COLUMNS = [c for c in claims.c]
 ARTICLE_COLUMNS = [
@@ -103,7 +104,7 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
         cond.append(articles.c.published <= f.published_to)
     if f.text.strip():
         for word in list(dict.fromkeys(f.text.split()))[:MAX_WORDS]:
-            cond.append(claims.c.content.ilike(f"%{word}%"))
+            cond.append(contains(claims.c.content_folded, word))
     if not f.include_stale:
         cond.append(claims.c.stale.is_(False))
     if f.speaker_types:

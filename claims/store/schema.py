@@ -93,6 +93,7 @@ claims = Table(
     Column("article_speaker_id", Integer, ForeignKey("article_speakers.id"), nullable=True),
     Column("person_id", Integer, ForeignKey("persons.id"), nullable=True),
     Column("speaker_lower", Text, nullable=False, default=""),  # for case-insensitive filters
+    Column("content_folded", Text, nullable=False, default=""),  # for text search (claims.store.search)
     # analyst work, never overwritten by extraction
     Column("status", String(40), nullable=False),
     Column("verdict_note", Text, nullable=False, default=""),
