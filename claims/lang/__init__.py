@@ -127,14 +127,13 @@ def load(code: str) -> Pack:
     light = raw.get("light_verbs", {})
     table, verbs = raw.get("inflection", {}), raw.get("verbs", {})
     explicators = tuple(raw.get("explicators", {}).get("stems", []))
-    particles = tuple(raw.get("explicators", {}).get("particles", []))
     # cues come as [[cues]] blocks or, one per line, as "phrase" = { … } in [cue_phrases]
     entries = list(raw.get("cues", [])) + [{"phrase": k, **v} for k, v in raw.get("cue_phrases", {}).items()]
     cues = []
     for c in entries:
         inflections: tuple[Form, ...] = ()
         if table:
-            inflections = tuple(expand(c["phrase"], verbs, table, explicators, particles))
+            inflections = tuple(expand(c["phrase"], verbs, table, explicators))
             forms = tuple(dict.fromkeys(f.text for f in inflections))
         else:
             forms = _expand(c["phrase"], light)

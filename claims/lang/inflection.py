@@ -89,13 +89,11 @@ def expand(
     verbs: Mapping[str, Any],
     table: Mapping[str, Any],
     explicators: Iterable[str] = (),
-    particles: Iterable[str] = (),
 ) -> list[Form]:
     """Every form of a cue phrase: ``{कह}`` stands for every form of the verb कहना, ``दावा {कर}``
     for "दावा" followed by every form of करना. Words without braces are kept as written. A phrase
     with no placeholder is one form of aspect ``fixed``.
 
-    ``particles`` may stand between a compound's noun and its verb ("विश्वास भी जताया").
     ``explicators`` are the stems of verbs that follow a main verb's stem and carry its
     inflection ("कह दिया", "भरोसा दिला दिया"): each perfective of theirs is added after the
     placeholder verb's stem.
@@ -117,11 +115,9 @@ def expand(
             for f in verb_forms(ex, table, verbs.get(ex, {}))
             if f.aspect == "perfective"
         ]
-    heads = [head] + [f"{head} {p}" for p in particles] if head else [head]
     out = []
     for f in forms:
         if f.aspect == "stem":
             continue
-        for h in heads:
-            out.append(Form(" ".join(x for x in (h, f.text, tail) if x), f.aspect, f.agree))
+        out.append(Form(" ".join(x for x in (head, f.text, tail) if x), f.aspect, f.agree))
     return list(dict.fromkeys(out))

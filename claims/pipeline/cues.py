@@ -72,10 +72,10 @@ class CueMatch:
         return self.start, self.end
 
 
-def _alt(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
+def _alt(words: list[str] | frozenset[str] | tuple[str, ...], space: str = r"\s+") -> str:
     """One regex for a list of phrases, factored as a trie ("उल्लेख (?:कि(?:या|ए)|की)") so that the
     stdlib engine does not retry every phrase at every position; the longest phrase wins, and a
-    space matches any run of whitespace."""
+    space matches ``space`` (any run of whitespace by default)."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -84,7 +84,7 @@ def _alt(words: list[str] | frozenset[str] | tuple[str, ...]) -> str:
         node[""] = {}
 
     def build(node: dict) -> str:
-        parts = [(r"\s+" if ch == " " else re.escape(ch)) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        parts = [(space if ch == " " else re.escape(ch)) + build(sub) for ch, sub in sorted(node.items()) if ch]
         if not parts:
             return ""
         body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
@@ -105,7 +105,11 @@ def _compiled(code: str) -> tuple[WordPattern, dict[str, tuple[Cue, str, str]]]:
         for f in cue.inflections:
             if by_form[f.text][0] is cue and not by_form[f.text][1]:
                 by_form[f.text] = (cue, f.aspect, f.agree)
-    core = f"(?P<core>{_alt(list(by_form))})"
+    # "विश्वास भी जताया", "कह भी रहे हैं": a particle may stand at any space inside a cue; it is
+    # allowed by the pattern rather than multiplied into the forms
+    particles = pack.g("cue_particles")
+    space = rf"\s+(?:(?:{_alt(sorted(particles))})\s+)?" if particles else r"\s+"
+    core = f"(?P<core>{_alt(list(by_form), space)})"
     tail = ""
     if pack.g("passive_auxiliaries"):
         tail += rf"(?:\s+(?P<pas>{_alt(pack.g('passive_auxiliaries'))}))?"
@@ -123,10 +127,13 @@ def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> 
     records whether they make it passive or impersonal.
     """
     pattern, by_form = _compiled(pack.code)
+    particles = pack.g("cue_particles")
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
-        form = " ".join(m.group("core").split())
-        found = by_form.get(form)
+        words = m.group("core").split()
+        found = by_form.get(" ".join(words))
+        if found is None and particles:
+            found = by_form.get(" ".join(w for w in words if w not in particles))
         if found is None:
             continue
         cue, aspect, agree = found

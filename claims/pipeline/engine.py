@@ -11,6 +11,7 @@ from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, trim
+from claims.pipeline.frames.verb_final import ROLE_REACH
 from claims.pipeline.mentions import Mention, analyse, left_np
 from claims.pipeline.normalise import Folded, fold
 from claims.pipeline.persons import name_mentions, sentence_subjects, titled_names
@@ -151,8 +152,8 @@ def extract_article(text: str, *, lang: str | None = None, article_id: str | Non
 
 def _surface_mention(folded: Folded, m: Mention) -> Mention:
     """The mention's words as the article writes them (entity names are shown to users)."""
-    if folded.identity:
-        return m
+    if folded.same(max(0, m.start - ROLE_REACH) if m.role else m.start, m.end):
+        return m  # nothing folded where its words come from
     text = folded.text
     name_start = m.end - len(m.name)
     if m.name:
@@ -162,7 +163,7 @@ def _surface_mention(folded: Folded, m: Mention) -> Mention:
             m.name = folded.find_surface(m.name, max(0, m.start - 500), m.end + 500)
         m.name_tokens = m.name.split() if m.name_tokens else m.name_tokens
     if m.role:
-        lo = max(0, m.start - 2000)
+        lo = max(0, m.start - ROLE_REACH)
         m.role = "; ".join(folded.find_surface(part, lo, m.end) for part in m.role.split("; "))
     m.text = folded.surface(m.start, m.end)
     return m
@@ -213,7 +214,7 @@ def _extract_pass(
     for v in context.venues(text, pack, doc.toks_at, 0, len(text)):
         if v.start not in contents:
             venues_in.setdefault(doc.sent_at(v.start), []).append(_surface_marker(folded, v))
-    starts = story_starts(text, pack)
+    starts = story_starts(text, pack, doc.paras)
     for si in range(len(doc.sents)):
         if starts and doc.sents[si].start >= starts[0]:
             registry.begin_story(starts.pop(0))

@@ -45,6 +45,7 @@ _DELETED = _INVISIBLE + NUKTA
 _TABLE = str.maketrans({**dict.fromkeys(_DELETED, None), **_ONE_FOR_ONE})
 _NEEDS = re.compile("[" + re.escape(_DELETED + "".join(_ONE_FOR_ONE)) + "]")
 _DELETE = re.compile("[" + re.escape(_DELETED) + "]")
+_REPLACED = re.compile("[" + re.escape("".join(_ONE_FOR_ONE)) + "]")
 # Combining marks NFC may compose with the letter before them (Latin, Greek, Cyrillic accents …),
 # Hangul jamo, and the Devanagari letters NFC decomposes (handled by the table when folding).
 _COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -58,13 +59,33 @@ class Folded:
     original substring. For text that needs no folding both are the identity, at no cost.
     """
 
-    __slots__ = ("original", "text", "_marks", "_table")
+    __slots__ = ("original", "text", "_marks", "_table", "_subs")
 
-    def __init__(self, original: str, text: str, marks: list[int] | None = None, table: list[int] | None = None):
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        marks: list[int] | None = None,
+        table: list[int] | None = None,
+        subs: list[int] | None = None,
+    ):
         self.original = original
         self.text = text
         self._marks = marks  # for each deleted character j: its position in `text` (non-decreasing)
         self._table = table  # an explicit map from `text` positions (the rare NFC fallback)
+        self._subs = subs or []  # positions in `text` of characters replaced one for one
+
+    def same(self, a: int, b: int) -> bool:
+        """Whether folded ``[a, b)`` reads exactly as the original there (nothing folded inside),
+        so that what users see can be taken from the folded text as it is."""
+        if self.identity:
+            return True
+        if self._table is not None:
+            return False
+        marks, subs = self._marks or [], self._subs
+        return bisect.bisect_right(marks, a) == bisect.bisect_left(marks, b) and bisect.bisect_left(
+            subs, a
+        ) == bisect.bisect_left(subs, b)
 
     @property
     def identity(self) -> bool:
@@ -92,7 +113,7 @@ class Folded:
 
     def surface(self, a: int, b: int) -> str:
         """The original text of folded ``[a, b)``."""
-        if self.identity:
+        if self.same(a, b):
             return self.text[a:b]
         s, e = self.span(a, b)
         return self.original[s:e]
@@ -135,8 +156,10 @@ def fold(text: str) -> Folded:
         return Folded(text, text)
     folded = _replace_all(text) if needs else text
     if nfc_ok or unicodedata.is_normalized("NFC", folded):
-        marks = [m.start() - j for j, m in enumerate(_DELETE.finditer(text))]
-        return Folded(text, folded, marks)
+        deleted = [m.start() for m in _DELETE.finditer(text)]
+        marks = [d - j for j, d in enumerate(deleted)]
+        subs = [m.start() - bisect.bisect_left(deleted, m.start()) for m in _REPLACED.finditer(text)]
+        return Folded(text, folded, marks, subs=subs)
     # NFC changes something (combining sequences in Latin, Devanagari written decomposed …):
     # fold each character cluster on its own and keep an explicit map
     out: list[str] = []

@@ -9,10 +9,12 @@ role noun resolves to the fullest form.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import regex
 
+from claims.lang import Pack
 from claims.pipeline.cues import _E, WordPattern, _alt
 from claims.pipeline.frames.base import Doc
 from claims.pipeline.frames.verb_final import role_segments
@@ -49,9 +51,11 @@ def name_mentions(doc: Doc) -> list[Mention]:
 
 
 @cache
-def _titled_pattern(code: str) -> WordPattern | None:
-    """A title or role noun, one to three words, and a postposition that follows people ("का",
-    "से"; not "में", which follows places: "हर्षवर्धन दिल्ली में")."""
+def _titled_patterns(code: str) -> tuple[WordPattern, re.Pattern] | None:
+    """A title or role noun, then (matched from its end) one to three words and a postposition
+    that follows people ("का", "से"; not "में", which follows places: "हर्षवर्धन दिल्ली में").
+    Two patterns: the literal heads are found with one fast trie scan, and only after each head
+    is the rest tried."""
     from claims.lang import load
 
     pack = load(code)
@@ -60,7 +64,8 @@ def _titled_pattern(code: str) -> WordPattern | None:
     if not heads or not ends:
         return None
     word = r"[^\s,।॥.!?:;\"“”'‘’()\[\]]+"
-    return WordPattern(rf"(?P<head>{_alt(heads)})(?P<name>(?:[ \t]+{word}){{1,3}}?)[ \t]+(?:{_alt(ends)}){_E}")
+    tail = re.compile(rf"(?P<name>(?:[ \t]+{word}){{1,3}}?)[ \t]+(?:{_alt(ends)}){_E}")
+    return WordPattern(f"(?:{_alt(heads)})" + _E), tail
 
 
 def titled_names(doc: Doc) -> list[Mention]:
@@ -68,34 +73,30 @@ def titled_names(doc: Doc) -> list[Mention]:
     ("कांग्रेस अध्यक्ष सोनिया गांधी से", "डॉ. पॉल के"), in verb-final packs, where names have no
     capital letters to be found by. Agents ("X ने") are left to :func:`name_mentions`.
 
-    Read from the raw text with one pattern: tokenising every sentence to look for them cost
-    more than the rest of the extraction of a sentence without a cue."""
+    Read from the raw text: tokenising every sentence to look for them cost more than the rest
+    of the extraction of a sentence without a cue."""
     pack, text = doc.pack, doc.text
-    pattern = _titled_pattern(pack.code) if pack.verb_final else None
-    if pattern is None:
+    patterns = _titled_patterns(pack.code) if pack.verb_final else None
+    if patterns is None:
         return []
+    heads, tail = patterns
     out = []
-    for mt in pattern.finditer(text):
+    for h in heads.finditer(text):
+        mt = tail.match(text, h.end())
+        if mt is None or not all(_name_word(pack, w) for w in mt.group("name").split()):
+            continue  # most heads: a role noun followed by ordinary words
         names = tokens(text, mt.start("name"), mt.end("name"))
         if not names or not all(_name_word(pack, t.text) for t in names):
             continue
-        before = tokens(text, max(doc.sents[doc.sent_at(mt.start())].start, mt.start() - 60), mt.start())
+        before = tokens(text, max(doc.sents[doc.sent_at(h.start())].start, h.start() - 60), h.start())
         k = len(before)
         while k > 0 and (before[k - 1].text in pack.titles or before[k - 1].text in pack.roles):
             k -= 1
-        np = before[k:] + tokens(text, mt.start("head"), mt.end("head")) + names
+        np = before[k:] + tokens(text, h.start(), h.end()) + names
         m = analyse(pack, text, np, -1)
         if m and m.kind == "name":
             out.append(m)
     return out
-
-
-@cache
-def _surname_pattern(code: str) -> WordPattern | None:
-    from claims.lang import load
-
-    surnames = load(code).surnames
-    return WordPattern(f"(?:{_alt(sorted(surnames))})" + _E) if surnames else None
 
 
 SUBJECT_REACH = 6  # words before the surname, at most, for the name to open its sentence
@@ -104,38 +105,50 @@ SUBJECT_REACH = 6  # words before the surname, at most, for the name to open its
 def sentence_subjects(doc: Doc) -> list[Mention]:
     """People a sentence opens with, named by a known surname ("भागलपुर के विकास कुमार पेंटिंग
     का काम करते हैं", "आशा कुसुम देवी घर-घर गईं"): the sentence is about them, so a pronoun
-    after it ("इनका कहना है") may refer to them. Verb-final packs with a surname list only."""
+    after it ("इनका कहना है") may refer to them. Verb-final packs with a surname list only.
+
+    Only the first words of each sentence are looked at, as plain strings; a sentence is
+    tokenised only when one of them is a surname."""
     pack, text = doc.pack, doc.text
-    pattern = _surname_pattern(pack.code) if pack.verb_final else None
-    if pattern is None:
+    if not (pack.verb_final and pack.surnames):
         return []
     out = []
-    for mt in pattern.finditer(text):
-        sent = doc.sents[doc.sent_at(mt.start())]
-        head = tokens(text, sent.start, mt.end())
-        if len(head) > SUBJECT_REACH or len(head) < 2:
+    for sent in doc.sents:
+        words = text[sent.start : min(sent.end, sent.start + 120)].split()[: SUBJECT_REACH + 1]
+        last = max((i for i, w in enumerate(words) if w.strip(",।:;\"“”'‘’") in pack.surnames), default=-1)
+        if last < 1:
+            continue  # no surname near the start, or a surname alone ("कुमार ने …" is an agent)
+        head = tokens(text, sent.start, min(sent.end, sent.start + 120))[: SUBJECT_REACH + 1]
+        end = max((i for i, t in enumerate(head) if t.text in pack.surnames), default=-1)
+        if end < 1:
             continue
-        nxt = text[mt.end() : mt.end() + 30].split()[:1]
-        if nxt and nxt[0] in pack.surnames:
-            continue  # "अरविंद प्रसाद चंद्रवंशी": the name ends at the last surname of the run
-        k = len(head) - 1
-        while k > 0 and len(head) - k <= 3 and _name_word(pack, head[k - 1].text):
+        k = end
+        while k > 0 and end - k < 3 and _name_word(pack, head[k - 1].text):
             k -= 1
-        if k == len(head) - 1:
-            continue  # a surname alone is no name to open with ("कुमार ने …" is read as an agent)
+        if k == end:
+            continue
         before = [t.text for t in head[:k]]
         # nothing but a place in the genitive or a role before the name: "पटना के", "आशा"
         if before and not (before[-1] in pack.g("genitive_markers") or all(w in pack.roles for w in before)):
             continue
-        if nxt and (nxt[0] in pack.g("agent_markers") or nxt[0] in pack.g("postpositions")):
+        nxt = head[end + 1].text if end + 1 < len(head) else ""
+        if nxt in pack.g("agent_markers") or nxt in pack.g("postpositions"):
             continue  # an agent (read by name_mentions) or an object ("मोदी को लिखे पत्र में")
-        m = analyse(pack, text, head[k:], -1)
+        m = analyse(pack, text, head[k : end + 1], -1)
         if m and m.kind == "name":
             out.append(m)
     return out
 
 
-def _name_word(pack, w: str) -> bool:
-    return not (
-        w in pack.stop or w in pack.roles or w in pack.titles or w in pack.organizations or w.isdigit()
-    ) and not any(w in pack.g(k) for k in ("postpositions", "conjunctions", "finite_verbs", "agent_markers"))
+def _name_word(pack: Pack, w: str) -> bool:
+    return w not in _not_names(pack.code) and not w.isdigit()
+
+
+@cache
+def _not_names(code: str) -> frozenset[str]:
+    """Words that are never part of a person's name in a pack."""
+    from claims.lang import load
+
+    pack = load(code)
+    closed = ("postpositions", "conjunctions", "finite_verbs", "agent_markers", "role_qualifiers")
+    return pack.stop | pack.roles | pack.titles | pack.organizations | frozenset().union(*(pack.g(k) for k in closed))

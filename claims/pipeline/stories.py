@@ -52,7 +52,14 @@ def _headline(text: str, a: int, b: int) -> bool:
     return 0 < len(line) <= 160 and not line.endswith(("।", ".", "?", "!", "\"", "”", "'"))
 
 
-def story_starts(text: str, pack: Pack) -> list[int]:
+def _mark_near_start(text: str, a: int, b: int) -> bool:
+    """Whether a comma followed by a number or a word, a colon or a bracket comes after the
+    first few words of a paragraph: a cheap test that lets most paragraphs skip the patterns."""
+    marks = [i for i in (text.find(ch, a, min(b, a + 80)) for ch in ",:(") if i >= 0]
+    return bool(marks) and text.count(" ", a, min(marks)) <= 4
+
+
+def story_starts(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) -> list[int]:
     """Where each story after the first begins (its headline when one stands right above the
     dateline), in text order; empty for a single story or a pack without dateline data.
 
@@ -60,10 +67,12 @@ def story_starts(text: str, pack: Pack) -> list[int]:
     signed, colon, city = _datelines(pack.code)
     if signed is None and colon is None and city is None:
         return []
-    paras = paragraphs(text)
+    paras = paragraphs(text) if paras is None else paras
     out: list[int] = []
     for n, (a, b) in enumerate(paras):
         head = min(b, a + 120)
+        if b - a > 40 and not text[a].isdigit() and not _mark_near_start(text, a, b):
+            continue  # a dateline has a comma, colon or bracket after a few words, or is short
         after_headline = n > 0 and _headline(text, *paras[n - 1])
         if not (
             (signed is not None and signed.match(text, a, head))
