@@ -115,8 +115,7 @@ def sentence_subjects(doc: Doc) -> list[Mention]:
     out = []
     for sent in doc.sents:
         words = text[sent.start : min(sent.end, sent.start + 120)].split()[: SUBJECT_REACH + 1]
-        last = max((i for i, w in enumerate(words) if w.strip(",।:;\"“”'‘’") in pack.surnames), default=-1)
-        if last < 1:
+        if pack.surnames.isdisjoint(words[1:]):
             continue  # no surname near the start, or a surname alone ("कुमार ने …" is an agent)
         head = tokens(text, sent.start, min(sent.end, sent.start + 120))[: SUBJECT_REACH + 1]
         end = max((i for i, t in enumerate(head) if t.text in pack.surnames), default=-1)
