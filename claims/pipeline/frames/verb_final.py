@@ -42,7 +42,7 @@ def role_segments(doc: Doc, si: int, m: Mention) -> None:
     segs = text[max(doc.sents[si].start, m.start - ROLE_REACH) : m.start].split(",")[-ROLE_SEGMENTS:]
     roles: list[str] = []
     for n, seg in enumerate(reversed(segs)):
-        words = _SEG_WORD.findall(seg)
+        words = _SEG_WORD.findall(seg.rstrip()[-60:])  # only the last word decides
         if not words:
             if n == 0:
                 continue
