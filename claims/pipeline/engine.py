@@ -170,7 +170,9 @@ def _surface_mention(folded: Folded, m: Mention) -> Mention:
 
 
 def _surface_marker(folded: Folded, mk: context.Marker) -> context.Marker:
-    return mk if folded.identity else dataclasses.replace(mk, text=folded.surface(mk.start, mk.end))
+    if folded.same(mk.start, mk.end):
+        return mk
+    return dataclasses.replace(mk, text=folded.surface(mk.start, mk.end))
 
 
 def _extract_pass(
@@ -196,12 +198,18 @@ def _extract_pass(
         if r.source:
             r.source = folded.find_surface(r.source, max(0, r.cue.start - 1000), r.cue.end + 1000)
     agents_in: dict[int, list[tuple[Mention, Entity]]] = {}
-    for m in [*name_mentions(doc), *sentence_subjects(doc)]:
+    # people named without speaking matter only to mentions that refer back: a pronoun or zero
+    # subject (sentence subjects, story boundaries) or a role noun (titled names); articles
+    # without such mentions skip the passes that find them
+    kinds = {r.mention.kind for r in raws if r.mention is not None}
+    refers_back = bool(kinds & {"pronoun", "zero", "role", "organization"})
+    subjects = sentence_subjects(doc) if kinds & {"pronoun", "zero"} else []
+    for m in [*name_mentions(doc), *subjects]:
         e = registry.known(_surface_mention(folded, m))
         # people become antecedents of pronouns; organisations only of generic nouns ("पार्टी")
         if pack.verb_final and m.kind == "name" and m.start not in contents:
             agents_in.setdefault(doc.sent_at(m.start), []).append((m, e))
-    for m in titled_names(doc):
+    for m in titled_names(doc) if "role" in kinds else []:
         registry.known(_surface_mention(folded, m))
     entity_of: dict[int, Entity | None] = {}
     date_of: dict[int, str] = {}
@@ -214,7 +222,7 @@ def _extract_pass(
     for v in context.venues(text, pack, doc.toks_at, 0, len(text)):
         if v.start not in contents:
             venues_in.setdefault(doc.sent_at(v.start), []).append(_surface_marker(folded, v))
-    starts = story_starts(text, pack, doc.paras)
+    starts = story_starts(text, pack, doc.paras) if refers_back else []
     for si in range(len(doc.sents)):
         if starts and doc.sents[si].start >= starts[0]:
             registry.begin_story(starts.pop(0))

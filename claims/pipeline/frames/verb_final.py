@@ -90,20 +90,25 @@ def _ergative(doc: Doc, si: int, cue: CueMatch, ci: int) -> tuple[Mention | None
     a finite verb, complementiser or relative pronoun says the clause has none."""
     pack, text, toks = doc.pack, doc.text, doc.toks[si]
     start = doc.sents[si].start
+    markers, converbs, finite = pack.g("agent_markers"), pack.g("converb_markers"), pack.g("finite_verbs")
+    stops = finite | pack.g("complementisers") | pack.relative_pronouns
+    endings = tuple(pack.g("converb_endings"))
     for j in range(ci - 1, max(-1, ci - 1 - AGENT_REACH), -1):
         w = toks[j].text
-        if w in pack.g("agent_markers"):
+        if w in markers:
             m = analyse(pack, text, left_np(pack, text, toks, _past_relative_clause(doc, si, j - 1)), start)
             if m:
                 role_segments(doc, si, m)
             return m, toks[j].end
         if _ergative_pronoun(pack, w):
             return analyse(pack, text, [toks[j]], start), toks[j].end
-        if w in pack.g("converb_markers") and j and toks[j - 1].text.endswith(tuple(pack.g("converb_endings"))):
+        if w not in stops and w not in converbs:
+            continue
+        if w in converbs and j and toks[j - 1].text.endswith(endings):
             continue  # "आरोप लगाते हुए कहा": a converb, not the finite verb of another clause
-        if w in pack.g("finite_verbs") and j + 1 < ci and _adjectival(doc, toks, j):
+        if w in finite and j + 1 < ci and _adjectival(doc, toks, j):
             continue  # "खड़े हुए विवाद को लेकर", "को दिए साक्षात्कार में": a participle before a noun
-        if w in pack.g("finite_verbs") or w in pack.g("complementisers") or w in pack.relative_pronouns:
+        if w in stops:
             return None
     return None
 
