@@ -17,8 +17,8 @@ def according_frames(doc: Doc) -> list[Raw]:
     fused = tuple(f"{p} {w}" for p in pack.pronouns if p.endswith(genitive) for w in pack.according_pronoun)
     for before, phrases in ((True, pack.according_before), (False, pack.according_after + fused)):
         pat = phrase_pattern(tuple(phrases), ignore_case=not pack.verb_final)
-        if pat is None:
-            continue
+        if pat is None or (pack.verb_final and not any(_last_word(p) in text for p in phrases)):
+            continue  # a substring test first: most articles hold none of a short list's words
         for mt in pat.finditer(text):
             source = ""
             si = doc.sent_at(mt.start())
@@ -64,6 +64,10 @@ def according_frames(doc: Doc) -> list[Raw]:
             if word_count(doc, a, b) >= 3:
                 out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, cue_flags(cue), source))
     return out
+
+
+def _last_word(phrase: str) -> str:
+    return phrase.rsplit(" ", 1)[-1]
 
 
 _ACCORDING = Cue(phrase="according to", forms=())

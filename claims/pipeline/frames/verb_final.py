@@ -6,6 +6,8 @@ The speaker stands before the cue, marked by the agent marker ("ने") or the 
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
 
 from claims.lang import Pack
@@ -287,8 +289,11 @@ def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
     return a, b
 
 
-def _converb_words(pack: Pack) -> list[list[str]]:
-    return [[w] for w in pack.g("converb_markers")]
+@cache
+def _converb_words(code: str) -> list[list[str]]:
+    from claims.lang import load
+
+    return [[w] for w in load(code).g("converb_markers")]
 
 
 def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
@@ -305,7 +310,7 @@ def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
             continue  # "कहा जाता है कि": nobody to attribute it to
         if ci and toks[ci - 1].text in pack.g("negators"):
             continue  # "कुछ नहीं कहेंगे": no statement
-        if cue.aspect == "habitual" and text[cue.end : cue.end + 8].split()[:1] in _converb_words(pack):
+        if cue.aspect == "habitual" and text[cue.end : cue.end + 8].split()[:1] in _converb_words(pack.code):
             continue  # "करार देते हुए कहा": a converb, the cue is the verb after it
         if cue.cue.author:
             continue  # "बता दें कि": the narrator's own voice is no claim (it is read so that no one else's is)
