@@ -177,6 +177,8 @@ def issuer(doc: Doc, si: int, m: Mention, markers: frozenset[str] | None = None)
     information received: "विभाग से मिली जानकारी"). None when no owner stands before it."""
     pack, text, toks = doc.pack, doc.text, doc.toks[si]
     j = doc.tok_index(si, m.start) - 1
+    if markers is None and j >= 3 and [t.text for t in toks[j - 1 : j + 1]] == ["ओर", "से"]:
+        j -= 2  # "मंत्रालय की ओर से जारी आंकड़ों": a compound postposition before the document
     if j < 1 or toks[j].text not in (markers or pack.g("genitive_markers") | pack.g("agent_postpositions")):
         return None  # "मंत्रालय के आंकड़ों", "मंत्रालय द्वारा जारी आंकड़ों"
     owner = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)

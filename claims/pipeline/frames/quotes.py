@@ -28,6 +28,8 @@ def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
         return inverted_speaker(doc, si, cue)
     end = ci - 1
     if pack.verb_final:
+        if cue.cue.genitive and toks[end].text not in pack.g("genitive_markers"):
+            return None  # "श्री नित्यानन्द राय": a surname, not the nominal cue "X की राय"
         if toks[end].text in pack.g("agent_markers") | pack.g("genitive_markers"):
             end -= 1
     else:
@@ -99,16 +101,26 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
             continue  # a title or scare-quoted word ("खबर 24")
         flags = set() if q.closed else {"unclosed_quote"}
         # attribution after: ”, X said. / ” X ने कहा।
-        k = bisect.bisect_left(cue_starts, q.end)
-        if k < len(doc.cues) and k not in used:
+        first = bisect.bisect_left(cue_starts, q.end)
+        after = None
+        # the first cue after the quotation, or the second when the first is a nominal cue word
+        # standing in a name ("” श्री नित्यानन्द राय ने कहा")
+        for k in range(first, min(first + 2, len(doc.cues))):
             cue = doc.cues[k]
             gap = text[q.end : cue.start]
-            if len(gap) <= 80 and not _SENTENCE_END.search(gap.replace(".", "", 1)):
-                m = _speaker_between(doc, q.end, cue)
-                if m and m.kind != "relative":
-                    used.add(k)
-                    out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | cue_flags(cue)))
-                    continue
+            if k in used or len(gap) > 80 or _SENTENCE_END.search(gap.replace(".", "", 1)):
+                break
+            m = _speaker_between(doc, q.end, cue)
+            if m and m.kind != "relative":
+                after = k, cue, m
+                break
+            if not cue.cue.genitive:
+                break
+        if after is not None:
+            k, cue, m = after
+            used.add(k)
+            out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | cue_flags(cue)))
+            continue
         # "“…” यह कहना है मंत्री X का।": a nominal cue with its speaker in the genitive
         if found := _genitive_after(doc, q.end):
             cue, m = found
