@@ -336,3 +336,15 @@ def test_speaker_phrase_takes_no_neighbouring_words():
     assert extract(f"मिली जानकारी के अनुसार {CONTENT}।", lang="hi") == []  # hearsay
     c = said(f"प्रमुख सचिव स्वास्थ्य अमित मोहन प्रसाद ने बताया कि {CONTENT}।")
     assert c.speaker == "अमित मोहन प्रसाद"
+
+
+def test_a_cue_word_inside_a_name_does_not_hide_the_cue():
+    c = said(f"“{CONTENT}।” श्री नित्यानन्द राय ने कहा।")
+    assert (c.speaker, c.cue, c.kind) == ("नित्यानन्द राय", "कहा", "direct")
+
+
+def test_document_issued_through_a_compound_postposition():
+    c = said(f"स्वास्थ्य मंत्रालय की ओर से जारी आंकड़ों के मुताबिक {CONTENT}।")
+    assert c.speaker == "स्वास्थ्य मंत्रालय"
+    c = said(f"स्वास्थ्य मंत्रालय द्वारा जारी आंकड़ों के अनुसार, {CONTENT}।")
+    assert c.speaker == "स्वास्थ्य मंत्रालय"
