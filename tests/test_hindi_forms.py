@@ -348,3 +348,8 @@ def test_document_issued_through_a_compound_postposition():
     assert c.speaker == "स्वास्थ्य मंत्रालय"
     c = said(f"स्वास्थ्य मंत्रालय द्वारा जारी आंकड़ों के अनुसार, {CONTENT}।")
     assert c.speaker == "स्वास्थ्य मंत्रालय"
+
+
+def test_according_to_a_rule_is_no_source():
+    assert extract(f"हालात के मुताबिक {CONTENT}।", lang="hi") == []
+    assert said(f"चिकित्सकों के अनुसार {CONTENT}।").speaker == "चिकित्सकों"
