@@ -5,46 +5,77 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
 from claims import extract_article
 from claims.cli_util import output
 from claims.evaluation import Score, read_gold, score_article
-from claims.formats import RowWriter
+from claims.formats import ParquetRowWriter, RowWriter
 from claims.inputs import InputError, iter_articles
 from claims.lang import available
 from claims.model import CLAIM_FIELDS
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from claims.parallel import Extracted, default_jobs, extract_items
+
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return 2
     failed = 0
     articles = claims_n = 0
-    with output(args.output) as fh:
-        writer = RowWriter(fh, args.format, CLAIM_FIELDS)
+    with _sink(args) as writer:
         items = tqdm(
-            iter_articles(args.paths),
-            desc="articles",
+            extract_items(iter_articles(args.paths), args.lang, jobs=jobs),
+            desc="articles" if jobs == 1 else f"articles ({jobs} jobs)",
             unit=" art",
             file=sys.stderr,
             disable=None if args.progress else True,
         )
+        # results arrive in input order whatever the number of workers, so the reports and the
+        # output are those of one process, and the bar counts articles finished by all of them
         for item in items:
             if isinstance(item, InputError):
                 failed += 1
                 tqdm.write(f"skipped {item}", file=sys.stderr)
                 continue
-            try:
-                ex = extract_article(item.text, lang=args.lang, article_id=item.article_id)
-            except Exception as e:  # one bad article never stops the batch
+            assert isinstance(item, Extracted)
+            if item.error is not None:
                 failed += 1
-                tqdm.write(f"skipped {item.origin}: extraction failed: {e!r}", file=sys.stderr)
+                tqdm.write(f"skipped {item.article.origin}: {item.error}", file=sys.stderr)
                 continue
             articles += 1
-            claims_n += writer.write_all(c.to_dict() for c in ex.claims)
+            claims_n += writer.write_all(item.rows)
     print(f"{articles} articles, {claims_n} claims, {failed} skipped", file=sys.stderr)
     return 1 if failed else 0
+
+
+@contextmanager
+def _sink(args: argparse.Namespace) -> Iterator[RowWriter | ParquetRowWriter]:
+    """The row writer for ``--format`` and ``-o``: text formats through :func:`output`, Parquet to
+    a binary file (or to a standard output that is not a terminal)."""
+    if args.format != "parquet":
+        with output(args.output) as fh:
+            yield RowWriter(fh, args.format, CLAIM_FIELDS)
+        return
+    if not args.output or args.output == "-":
+        if sys.stdout.isatty():
+            raise SystemExit("error: Parquet is binary; give -o FILE or redirect standard output")
+        sys.stdout.flush()
+        target: Any = sys.stdout.buffer
+    else:
+        target = args.output
+    writer = ParquetRowWriter(target, CLAIM_FIELDS)
+    try:
+        yield writer
+    finally:
+        writer.close()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -109,9 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     e = sub.add_parser("extract", help="extract claims from articles")
-    e.add_argument("paths", nargs="+", help=".txt file, folder, '-' for stdin, or .csv/.jsonl with id,text")
+    e.add_argument(
+        "paths", nargs="+", help=".txt file, folder, '-' for stdin, or .csv/.jsonl/.parquet/.arrow with id,text"
+    )
     e.add_argument("--lang", default="auto", choices=["auto", *available()])
-    e.add_argument("--format", default="jsonl", choices=["jsonl", "csv"])
+    e.add_argument("--format", default="jsonl", choices=["jsonl", "csv", "parquet"])
+    e.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes (default: every core this process may use); output is the same for any number",
+    )
     e.add_argument("-o", "--output", help="output file (default: stdout)")
     e.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     e.set_defaults(func=cmd_extract)
