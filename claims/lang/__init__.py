@@ -73,6 +73,7 @@ class Pack:
     according_before: tuple[str, ...]
     according_after: tuple[str, ...]
     according_pronoun: tuple[str, ...]  # after a genitive pronoun: "उनके अनुसार"
+    according_not_sources: frozenset[str]  # "हालात के मुताबिक": as things are, nobody's words
     venues: dict[str, str]
     venue_markers: dict[str, Any]
     dates: dict[str, list[str]]
@@ -188,6 +189,7 @@ def load(code: str) -> Pack:
         according_before=tuple(raw.get("according_to", {}).get("before_speaker", [])),
         according_after=tuple(raw.get("according_to", {}).get("after_speaker", [])),
         according_pronoun=tuple(raw.get("according_to", {}).get("after_pronoun", [])),
+        according_not_sources=frozenset(raw.get("according_to", {}).get("not_sources", [])),
         venues=raw.get("venues", {}),
         venue_markers=raw.get("venue_markers", {}),
         dates=raw.get("dates", {}),

@@ -52,7 +52,9 @@ def according_frames(doc: Doc) -> list[Raw]:
                     m = analyse(pack, text, left_np(pack, text, toks, ci - 1), sent.start)
                 if not m or m.kind == "relative":
                     continue
-                if m.kind == "group" and " " not in m.text.strip() and m.head not in pack.role_plurals:
+                if m.head in pack.according_not_sources or (
+                    m.kind == "group" and " " not in m.text.strip() and m.head not in pack.role_plurals
+                ):
                     continue  # "हालात के मुताबिक", "नियम के अनुसार": as a rule has it, nobody says it
                 if m.kind == "document" and (owner := issuer(doc, si, m)) is not None:
                     m, source = owner
