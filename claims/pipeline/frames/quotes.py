@@ -90,12 +90,43 @@ def _genitive_after(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
     return (cue, m) if m and m.kind not in ("pronoun", "relative") else None
 
 
+_CONTINUATION_GAP = 200  # characters of "X said, referring to …" between the two halves, at most
+
+
+def _continuation(doc: Doc, qi: int, cue: CueMatch, cue_starts: list[int]) -> int | None:
+    """The index of the quotation that continues quotation ``qi`` after its attribution: "“…,” she
+    said. “…”" and "“…,” Tester said, referring to …, “…”" are one statement, and annotators mark
+    it as one span across the attribution. None when the next quotation is elsewhere (another
+    paragraph, too far) or has an attribution of its own ("“…,” he added.")."""
+    if doc.pack.verb_final or qi + 1 >= len(doc.quotes):
+        return None
+    q, nxt = doc.quotes[qi], doc.quotes[qi + 1]
+    text = doc.text
+    if nxt.start - cue.end > _CONTINUATION_GAP:
+        return None
+    if doc.sents[doc.sent_at(nxt.start)].paragraph != doc.sents[doc.sent_at(q.start)].paragraph:
+        return None
+    k = bisect.bisect_left(cue_starts, cue.end)
+    if k < len(cue_starts) and cue_starts[k] < nxt.start:
+        return None  # another cue between the halves: a new attribution ("…, she said, and Smith added: “…”")
+    if k < len(cue_starts):
+        gap = text[nxt.end : cue_starts[k]]
+        if len(gap) <= 80 and not _SENTENCE_END.search(gap.replace(".", "", 1)):
+            return None  # "“…,” he added.": the next quotation has its own attribution
+    if word_count(doc, nxt.inner_start, nxt.inner_end) < 2:
+        return None
+    return qi + 1
+
+
 def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
     """A quotation with its attribution right after it or right before it."""
     text = doc.text
     out: list[Raw] = []
     cue_starts = [c.start for c in doc.cues]
-    for q in doc.quotes:
+    merged: set[int] = set()  # quotations read as the second half of a split quotation
+    for qi, q in enumerate(doc.quotes):
+        if qi in merged:
+            continue
         a, b = trim(text, q.inner_start, q.inner_end)
         if word_count(doc, a, b) < 2:
             continue  # a title or scare-quoted word ("खबर 24")
@@ -119,6 +150,10 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
         if after is not None:
             k, cue, m = after
             used.add(k)
+            nxt = _continuation(doc, qi, cue, cue_starts)
+            if nxt is not None:
+                merged.add(nxt)
+                b = trim(text, a, doc.quotes[nxt].inner_end)[1]
             out.append(Raw((a, b), cue, m, "direct", doc.sent_at(a), flags | cue_flags(cue)))
             continue
         # "“…” यह कहना है मंत्री X का।": a nominal cue with its speaker in the genitive
