@@ -17,8 +17,8 @@ import regex
 from claims.lang import Pack
 from claims.pipeline.cues import _E, WordPattern, _alt
 from claims.pipeline.frames.base import Doc
-from claims.pipeline.frames.verb_final import role_segments
-from claims.pipeline.mentions import Mention, analyse, left_np
+from claims.pipeline.frames.verb_final import agent_before
+from claims.pipeline.mentions import Mention, analyse
 from claims.pipeline.text import tokens
 
 _CAPITAL_RUN = regex.compile(r"\p{Lu}[\p{L}\p{M}'’.-]*(?:[^\S\n]+\p{Lu}[\p{L}\p{M}'’.-]*)+")  # never across a line
@@ -34,11 +34,9 @@ def name_mentions(doc: Doc) -> list[Mention]:
             pos = text.find(f" {marker} ")
             while pos >= 0:
                 si = doc.sent_at(pos)
-                toks = doc.toks[si]
                 j = doc.tok_index(si, pos + 1)
-                m = analyse(pack, text, left_np(pack, text, toks, j - 1), doc.sents[si].start)
+                m = agent_before(doc, si, j) if j < len(doc.toks[si]) else None
                 if m and m.kind in ("name", "organization"):
-                    role_segments(doc, si, m)
                     out.append(m)
                 pos = text.find(f" {marker} ", pos + 1)
         return out

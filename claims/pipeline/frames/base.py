@@ -56,6 +56,9 @@ class Doc:
     quote_starts: list[int] = field(default_factory=list)
     quote_ends: list[int] = field(default_factory=list)
     quote_at: dict[int, Quote] = field(default_factory=dict)
+    # the agent before each agent marker read so far, by the marker's position: the frames read
+    # it for a cue, and the registry of people needs it again for every "X ने" of the article
+    agents: dict[int, Mention | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str, pack: Pack) -> Doc:

@@ -6,6 +6,7 @@ The speaker stands before the cue, marked by the agent marker ("ने") or the 
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
 
 import regex
@@ -87,6 +88,21 @@ def _past_relative_clause(doc: Doc, si: int, j: int) -> int:
     return j
 
 
+def agent_before(doc: Doc, si: int, j: int) -> Mention | None:
+    """The agent before the agent marker ``toks[j]`` of sentence ``si`` (read once per document;
+    each caller gets its own copy, since resolution fills in a mention's words and gender)."""
+    toks = doc.toks[si]
+    key = toks[j].start
+    if key not in doc.agents:
+        pack, text = doc.pack, doc.text
+        m = analyse(pack, text, left_np(pack, text, toks, _past_relative_clause(doc, si, j - 1)), doc.sents[si].start)
+        if m:
+            role_segments(doc, si, m)
+        doc.agents[key] = m
+    m = doc.agents[key]
+    return dataclasses.replace(m, name_tokens=list(m.name_tokens)) if m else None
+
+
 def _ergative(doc: Doc, si: int, cue: CueMatch, ci: int) -> tuple[Mention | None, int] | None:
     """The agent marked by "ने" (or an agent pronoun, "उन्होंने") to the left of the cue; None when
     a finite verb, complementiser or relative pronoun says the clause has none."""
@@ -98,10 +114,7 @@ def _ergative(doc: Doc, si: int, cue: CueMatch, ci: int) -> tuple[Mention | None
     for j in range(ci - 1, max(-1, ci - 1 - AGENT_REACH), -1):
         w = toks[j].text
         if w in markers:
-            m = analyse(pack, text, left_np(pack, text, toks, _past_relative_clause(doc, si, j - 1)), start)
-            if m:
-                role_segments(doc, si, m)
-            return m, toks[j].end
+            return agent_before(doc, si, j), toks[j].end
         if _ergative_pronoun(pack, w):
             return analyse(pack, text, [toks[j]], start), toks[j].end
         if w not in stops and w not in converbs:
