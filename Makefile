@@ -18,7 +18,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[app,dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[app,dev,spark]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -28,10 +28,13 @@ app: $(STAMP)
 
 # PostgreSQL tests run against $$CLAIMS_TEST_PG_URL, else the local server at 127.0.0.1:5432
 # when it answers (skipped with a message when not; CI sets CLAIMS_REQUIRE_PG=1 to fail instead).
-# Browser tests need Debian's chromium: installed here when missing and we are root.
+# Browser tests need Debian's chromium, Spark tests (local mode) a Java runtime (17+, as Spark 4
+# wants): both installed here when missing and we are root.
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
+	@command -v java >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null)
 	$(BIN)/ruff check claims tests bench app.py
 	$(BIN)/pytest -q -p no:cacheprovider
 
