@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -12,9 +14,25 @@ from claims.store import ClaimFilter
 from claims.store.query import distinct_values, list_articles
 
 
+def restore(key: str, valid: Callable[[Any], bool] | None = None) -> None:
+    """Put back a widget's last value before it is drawn. Streamlit forgets a widget's value
+    when a run does not draw it (the analyst visited another page), so every filter is kept
+    under a key of its own too; a kept value no longer on offer (``valid``) is dropped."""
+    saved = st.session_state.setdefault("kept_widgets", {})
+    if key not in st.session_state and key in saved and (valid is None or valid(saved[key])):
+        st.session_state[key] = saved[key]
+
+
+def remember(key: str, value: Any) -> None:
+    st.session_state.setdefault("kept_widgets", {})[key] = value
+
+
 def claim_filter(prefix: str) -> ClaimFilter:
-    """Filter widgets (in an expander); returns the filter they describe."""
+    """Filter widgets (in an expander); returns the filter they describe, kept across pages."""
     eng, sts = state.engine(), state.statuses()
+    keys = [f"{prefix}_{k}" for k in ("status", "speaker", "text", "article", "outlet", "lang", "stale", "from", "to")]
+    for key in keys:
+        restore(key)
     with st.expander("Filters", expanded=True):
         c1, c2, c3 = st.columns(3)
         statuses = c1.multiselect("Status", sts.keys, format_func=lambda k: sts.get(k).label, key=f"{prefix}_status")
@@ -36,6 +54,8 @@ def claim_filter(prefix: str) -> ClaimFilter:
         c8, c9 = st.columns(2)
         date_from = c8.text_input("Published from (YYYY-MM-DD)", key=f"{prefix}_from")
         date_to = c9.text_input("Published to (YYYY-MM-DD)", key=f"{prefix}_to")
+    for key in keys:
+        remember(key, st.session_state.get(key))
     return ClaimFilter(
         statuses=statuses,
         speaker=speaker,

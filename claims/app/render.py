@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import regex
+
 from claims.store.statuses import Statuses
 
 SPEAKER_COLOR = "#d1c4e9"
@@ -121,9 +123,38 @@ def legend() -> str:
     )
 
 
+# A user-perceived letter (grapheme cluster): in Devanagari a consonant with its vowel signs,
+# virama and the consonants it joins ("क्षि" is four code points). Cutting between code points
+# leaves a vowel sign on its own, drawn on a dotted circle, or half a conjunct.
+_GRAPHEME = regex.compile(r"\X")
+_WINDOW = 32  # code points around a cut: far longer than any real cluster
+
+
+def snap(text: str, i: int, *, forward: bool) -> int:
+    """The grapheme boundary at ``i``, or the nearest one after (``forward``) or before it."""
+    if i <= 0 or i >= len(text):
+        return max(0, min(i, len(text)))
+    lo, hi = max(0, i - _WINDOW), min(len(text), i + _WINDOW)
+    ends = [lo, *(m.end() for m in _GRAPHEME.finditer(text, lo, hi))]
+    if i in ends:
+        return i
+    if forward:
+        return min((e for e in ends if e > i), default=hi)
+    return max((e for e in ends if e < i), default=lo)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` code points on a grapheme boundary, "…" when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: snap(text, limit, forward=False)].rstrip() + "…"
+
+
 def sentence_context(text: str, start: int, end: int, width: int = 300) -> str:
-    """The claim in its surrounding text, the claim itself marked; escaped."""
-    a, b = max(0, start - width), min(len(text), end + width)
+    """The claim in its surrounding text, the claim itself marked; escaped. The surrounding text
+    is cut on whole letters (grapheme clusters), never inside one."""
+    a = snap(text, max(0, start - width), forward=True)
+    b = snap(text, min(len(text), end + width), forward=False)
     return (
         f'<div style="font-family:{FONT};line-height:1.7">{"…" if a else ""}{esc(text[a:start])}'
         f'<mark style="background:{CONTENT_COLOR}">{esc(text[start:end])}</mark>{esc(text[end:b])}'

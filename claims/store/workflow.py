@@ -1,9 +1,13 @@
 """The verification workflow: edits with full history and optimistic concurrency.
 
-Every edit names the version it was based on. The update is one conditional statement
-(``… WHERE id = ? AND version = ?``): if someone changed the claim since, nothing is written and
-:class:`Conflict` says who changed what. History rows are written in the same transaction, and
-never updated or deleted.
+Every edit names the version it was based on. Edits merge by field: what the analyst changed
+(fields whose value differs from that base version, read back from the history) is written on
+top of whatever others changed since, so two analysts editing different fields of one claim both
+keep their change. Only a field both changed to different values is a :class:`Conflict` (base,
+theirs and mine side by side), as is any edit of a claim whose text the extractor changed since
+(the verdict was about other words). The write is one conditional statement
+(``… WHERE id = ? AND version = ?``) under a row lock; history rows are written in the same
+transaction, and never updated or deleted.
 """
 
 from __future__ import annotations
@@ -34,18 +38,48 @@ class Change:
     version: int
 
 
-class Conflict(Exception):
-    """The claim changed since the version an edit was based on; nothing was written."""
+@dataclass
+class FieldConflict:
+    """One field both analysts changed since the base version: the three values side by side
+    (as stored text; lists as JSON)."""
 
-    def __init__(self, claim_id: int, base_version: int, current_version: int, changes: list[Change]):
+    field: str
+    base: str
+    theirs: str
+    mine: str
+    by: str  # who made "theirs" (the latest change of the field)
+
+
+class Conflict(Exception):
+    """The claim changed since the version an edit was based on, in a field the edit changes too
+    (or in its text); nothing was written. ``fields`` holds the fields in conflict side by side,
+    ``mine`` every change the analyst made (as given), to apply on top once they decide."""
+
+    def __init__(
+        self,
+        claim_id: int,
+        base_version: int,
+        current_version: int,
+        changes: list[Change],
+        fields: list[FieldConflict] | None = None,
+        mine: dict[str, Any] | None = None,
+    ):
         self.claim_id, self.base_version, self.current_version, self.changes = (
             claim_id,
             base_version,
             current_version,
             changes,
         )
+        self.fields = fields or []
+        self.mine = dict(mine or {})
         who = "; ".join(f"{c.by} set {c.field} to {c.new!r}" for c in changes[-5:]) or "another update"
         super().__init__(f"claim {claim_id} changed since version {base_version} (now {current_version}): {who}")
+
+
+# Changes others make to these fields do not touch an analyst's edit (a merge or split moving the
+# claim to another person); a change to any other field that is not editable (content, cue,
+# offsets, stale) means the claim itself changed under the analyst, and their edit is a conflict.
+NEUTRAL_FIELDS = frozenset({"person"})
 
 
 class EditError(ValueError):
@@ -94,6 +128,29 @@ def changes_since(conn: Connection, claim_id: int, version: int) -> list[Change]
     return [Change(r.by, r.at.isoformat() if r.at else "", r.field, r.old, r.new, r.version) for r in rows]
 
 
+def _merge(conn: Connection, row: Any, base_version: int, values: dict[str, Any], given: dict[str, Any]) -> dict:
+    """The part of an edit based on ``base_version`` to write over the current ``row``: the fields
+    the analyst changed from the base. Raises :class:`Conflict` for a field someone else changed
+    too (to another value), or when the claim's own text changed since."""
+    since = changes_since(conn, row.id, base_version)
+    base: dict[str, str] = {}
+    theirs: dict[str, Change] = {}
+    for ch in since:  # the oldest change of a field holds its base value, the newest theirs
+        base.setdefault(ch.field, ch.old)
+        theirs[ch.field] = ch
+    mine = {k: v for k, v in values.items() if _text(v) != base.get(k, _text(getattr(row, k)))}
+    clashes = [
+        FieldConflict(k, base[k], theirs[k].new, _text(v), theirs[k].by)
+        for k, v in mine.items()
+        if k in theirs and _text(v) != _text(getattr(row, k))
+    ]
+    substance = [ch for f, ch in theirs.items() if f not in EDITABLE and f not in NEUTRAL_FIELDS]
+    if mine and (clashes or substance):
+        clashes += [FieldConflict(ch.field, base[ch.field], ch.new, "", ch.by) for ch in substance]
+        raise Conflict(row.id, base_version, row.version, since, clashes, {k: given[k] for k in mine})
+    return mine
+
+
 def update_claim(
     engine: Engine,
     claim_id: int,
@@ -104,9 +161,11 @@ def update_claim(
     **changes: Any,
 ) -> int:
     """Apply ``changes`` (fields of :data:`EDITABLE`) made by ``analyst`` to a claim last seen at
-    ``base_version``. Returns the new version; a no-op edit returns the base version.
+    ``base_version``. Returns the new version; a no-op edit returns the current version.
 
-    Raises :class:`Conflict` when the claim moved on since ``base_version``, :class:`EditError`
+    When the claim moved on since ``base_version``, only the fields the analyst changed from that
+    version are written, over the others' changes. Raises :class:`Conflict` when one of them was
+    changed by someone else too (or the claim's text changed), :class:`EditError`
     (or ``StatusError``) for bad input, ``PermissionDenied`` when accounts are on and ``analyst``
     may not edit. In every case nothing is written.
     """
@@ -121,16 +180,16 @@ def update_claim(
         if row is None:
             raise EditError(f"no claim {claim_id}")
         values = _validate(changes, statuses, row)
-        diff = {k: v for k, v in values.items() if getattr(row, k) != v}
         if row.version != base_version:
-            raise Conflict(claim_id, base_version, row.version, changes_since(conn, claim_id, base_version))
+            values = _merge(conn, row, base_version, values, changes)
+        diff = {k: v for k, v in values.items() if getattr(row, k) != v}
         if not diff:
-            return base_version
-        new_version = base_version + 1
+            return row.version
+        new_version = row.version + 1
         ts = now()
         res = conn.execute(
             update(claims)
-            .where(claims.c.id == claim_id, claims.c.version == base_version)
+            .where(claims.c.id == claim_id, claims.c.version == row.version)
             .values(version=new_version, updated_by=analyst, updated_at=ts, **diff)
         )
         if res.rowcount != 1:  # cannot happen under the row lock; refuse rather than guess

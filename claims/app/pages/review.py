@@ -10,13 +10,21 @@ import pandas as pd
 import streamlit as st
 
 from claims.app import state
-from claims.app.filters import claim_filter
-from claims.app.render import badge, md, md_link, sentence_context
+from claims.app.filters import claim_filter, remember, restore
+from claims.app.render import badge, clip, md, md_link, sentence_context
 from claims.store import Conflict, EditError, count_claims, get_claim, history_of, list_claims, update_claim
 from claims.store.statuses import StatusError
 
 PAGE_SIZE = 50
 EDITABLE = ("status", "verdict_note")
+FIELD_LABELS = {
+    "status": "Status",
+    "verdict_note": "Verdict note",
+    "evidence": "Evidence",
+    "assignee": "Assignee",
+    "corrected_speaker": "Corrected speaker",
+    "content": "Claim text",
+}
 
 
 def _flash(kind: str, message: str) -> None:
@@ -35,8 +43,9 @@ def _apply(claim_id: int, version: int, changes: dict[str, Any], who: str) -> bo
         return True
     except Conflict as c:
         st.session_state.setdefault("conflicts", {})[claim_id] = {
-            "mine": changes,
+            "mine": c.mine or changes,  # only what this analyst changed: applying it clears nothing else
             "theirs": [(ch.by, ch.field, ch.new) for ch in c.changes],
+            "fields": [(f.field, f.base, f.theirs, f.mine, f.by) for f in c.fields],
             "current_version": c.current_version,
         }
     except (EditError, StatusError) as e:
@@ -44,30 +53,74 @@ def _apply(claim_id: int, version: int, changes: dict[str, Any], who: str) -> bo
     return False
 
 
-def save_editor_changes(edits: dict, frame: pd.DataFrame, who: str) -> tuple[int, int]:
-    """Apply the editor's ``edited_rows`` ({row: {column: value}}); returns (saved, conflicts)."""
+def drafts() -> dict[int, dict[str, Any]]:
+    """Table edits not saved yet, by claim id: {"version": base version, "fields": {column: value}}.
+    Kept in the session (not in the table widget, which Streamlit forgets whenever the page,
+    filter or rows change), so a filter, another page of results, a detail save, a bulk change
+    or a visit to another page of the desk loses none of them."""
+    return st.session_state.setdefault("review_drafts", {})
+
+
+def track_edits(frame: pd.DataFrame, original: dict[int, dict], edited: pd.DataFrame) -> None:
+    """Record the table as edited now against the rows as stored: a field set back to its stored
+    value is no longer a draft."""
+    pending = drafts()
+    for i in range(len(edited)):
+        cid = int(frame.iloc[i]["id"])
+        row = original[cid]
+        fields = {k: edited.iloc[i][k] for k in EDITABLE if edited.iloc[i][k] != row[k]}
+        if fields:
+            pending[cid] = {"version": pending.get(cid, {}).get("version", row["version"]), "fields": fields}
+        else:
+            pending.pop(cid, None)
+
+
+def save_drafts(who: str) -> tuple[int, int]:
+    """Save every pending table edit, on whatever page or filter it was made; returns (saved,
+    conflicts). A conflict is kept for the analyst to resolve; an edit refused for its value stays
+    a draft."""
     saved = conflicts = 0
-    for row_index, change in (edits or {}).items():
-        row = frame.iloc[int(row_index)]
-        fields = {k: v for k, v in change.items() if k in EDITABLE}
-        if not fields:
-            continue
-        if _apply(int(row["id"]), int(row["version"]), fields, who):
+    pending = drafts()
+    for cid, d in list(pending.items()):
+        if _apply(cid, d["version"], {k: _plain(v) for k, v in d["fields"].items()}, who):
             saved += 1
-        elif int(row["id"]) in st.session_state.get("conflicts", {}):
+            del pending[cid]
+        elif cid in st.session_state.get("conflicts", {}):
             conflicts += 1
+            del pending[cid]
     return saved, conflicts
+
+
+def _plain(value: Any) -> Any:
+    """A pandas/numpy cell as a plain Python value (the store compares and stores those)."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " "))
 
 
 def _conflicts(who: str | None) -> None:
     pending = st.session_state.get("conflicts", {})
     for claim_id, c in list(pending.items()):
-        theirs = "; ".join(f"**{md(by)}** set {md(field)} to “{md(new)}”" for by, field, new in c["theirs"]) or (
-            "another analyst changed it"
-        )
-        mine = ", ".join(f"{md(k)} → “{md(v)}”" for k, v in c["mine"].items())
+        theirs = "; ".join(
+            f"**{md(by)}** set {md(_label(field))} to “{md(new)}”" for by, field, new in c["theirs"]
+        ) or ("another analyst changed it")
+        mine = ", ".join(f"{md(_label(k))} → “{md(v)}”" for k, v in c["mine"].items())
         box = st.container(border=True)
         box.error(f"Conflict on claim {claim_id}: since you loaded it, {theirs}. Your change ({mine}) was not saved.")
+        clashing = {f for f, *_ in c.get("fields", [])}
+        if clashing:  # the fields both changed, side by side; every other field merges by itself
+            box.dataframe(
+                pd.DataFrame(
+                    [
+                        {"field": _label(f), "before": base, "theirs": f"{new} ({by})", "yours": m}
+                        for f, base, new, m, by in c["fields"]
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         c1, c2 = box.columns(2)
         if c1.button("Apply mine on top of theirs", key=f"conflict_apply_{claim_id}", disabled=not who):
             del pending[claim_id]
@@ -77,7 +130,16 @@ def _conflicts(who: str | None) -> None:
             st.rerun()
         if c2.button("Keep theirs, discard mine", key=f"conflict_drop_{claim_id}"):
             del pending[claim_id]
+            # my other fields still count, unless the claim's text changed (then nothing of mine does)
+            rest = {} if clashing - set(c["mine"]) else {k: v for k, v in c["mine"].items() if k not in clashing}
+            if rest and who and _apply(claim_id, c["current_version"], rest, who):
+                _flash("success", f"Claim {claim_id}: theirs kept; your other changes saved.")
+            st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
             st.rerun()
+
+
+def _speaker(r: dict) -> str:
+    return r["corrected_speaker"] or r["speaker"] or "?"
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -199,7 +261,9 @@ def render() -> None:
     total = count_claims(eng, f)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     c1, c2 = st.columns([1, 3])
-    page = int(c1.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key="review_page"))
+    restore("review_page", lambda v: isinstance(v, int) and 1 <= v <= pages)
+    page = int(c1.number_input("Page", min_value=1, max_value=pages, step=1, key="review_page"))
+    remember("review_page", page)
     c2.caption(f"{total} claims · page {page} of {pages} · {PAGE_SIZE} per page")
     nonce = st.session_state.setdefault("review_nonce", 0)
     editor_key = f"review_editor_{nonce}_{page}_{abs(hash(repr(f))) % 10**8}"
@@ -211,7 +275,12 @@ def render() -> None:
         snapshots.clear()
         snapshots[editor_key] = list_claims(eng, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     rows = snapshots[editor_key]
+    original = {r["id"]: r for r in rows}
     frame = _frame(rows)
+    pending = drafts()
+    for i, cid in enumerate(frame["id"]):  # edits made before a filter, page or save redrew the table
+        for k, v in pending.get(int(cid), {}).get("fields", {}).items():
+            frame.at[i, k] = v
     edited = st.data_editor(
         frame,
         key=editor_key,
@@ -227,22 +296,33 @@ def render() -> None:
             "version": None,
         },
     )
-    b1, b2, b3 = st.columns([1, 1, 2])
+    track_edits(frame, original, edited)
+    if pending:
+        elsewhere = sum(1 for cid in pending if cid not in original)
+        st.warning(
+            f"{len(pending)} unsaved table edits"
+            + (f" ({elsewhere} on other pages or filters)" if elsewhere else "")
+            + ": they are kept until you save or discard them."
+        )
+    b1, b2, b3, b4 = st.columns([1, 1, 1, 2])
     if b1.button("Save changes", type="primary", disabled=not who, key="review_save"):
-        edits = st.session_state.get(editor_key, {}).get("edited_rows", {})
-        saved, conflicts = save_editor_changes(edits, frame, who)
+        saved, conflicts = save_drafts(who)
         _flash("success" if not conflicts else "warning", f"Saved {saved} claims; {conflicts} conflicts to resolve.")
         st.session_state["review_nonce"] = nonce + 1
         st.rerun()
+    if b2.button("Discard unsaved edits", disabled=not pending, key="review_discard"):
+        pending.clear()
+        st.session_state["review_nonce"] = nonce + 1
+        st.rerun()
     selected = edited[edited["select"]] if len(edited) else edited
-    bulk_status = b2.selectbox(
+    bulk_status = b3.selectbox(
         "Set status of selected",
         sts.keys,
         format_func=lambda k: sts.get(k).label,
         key="review_bulk_status",
         label_visibility="collapsed",
     )
-    if b3.button(f"Set status of {len(selected)} selected", disabled=not who or selected.empty, key="review_bulk"):
+    if b4.button(f"Set status of {len(selected)} selected", disabled=not who or selected.empty, key="review_bulk"):
         ok = sum(_apply(int(r["id"]), int(r["version"]), {"status": bulk_status}, who) for _, r in selected.iterrows())
         _flash("success", f"Set {ok} of {len(selected)} claims to {sts.get(bulk_status).label}.")
         st.session_state["review_nonce"] = nonce + 1
@@ -252,7 +332,8 @@ def render() -> None:
     if rows:
         st.divider()
         labels = {
-            r["id"]: f"{r['id']}: {(r['corrected_speaker'] or r['speaker'] or '?')} — {r['content'][:80]}" for r in rows
+            r["id"]: f"{r['id']}: {(r['corrected_speaker'] or r['speaker'] or '?')} — {clip(r['content'], 80)}"
+            for r in rows
         }
         choice = st.selectbox(
             "Open a claim", [None, *labels], format_func=lambda i: "—" if i is None else labels[i], key="review_open"
