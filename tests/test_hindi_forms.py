@@ -351,3 +351,13 @@ def test_document_issued_through_a_compound_postposition(tie):
 def test_according_to_a_rule_is_no_source():
     assert extract(f"हालात के मुताबिक {CONTENT}।", lang="hi") == []
     assert said(f"चिकित्सकों के अनुसार {CONTENT}।").speaker == "चिकित्सकों"
+
+
+@pytest.mark.parametrize("mark", [":", " -", " –"])
+def test_headline_ending_in_an_organisation(mark):
+    c = said(f"{CONTENT}{mark} स्वास्थ्य मंत्रालय\nनई दिल्ली। मामले बढ़ रहे हैं।")
+    assert (c.speaker, c.content) == ("स्वास्थ्य मंत्रालय", CONTENT)
+
+
+def test_a_list_line_with_a_phone_number_is_no_headline():
+    assert extract("मोती बाजार क्षेत्र - डा. वासुदेव डंग 01352654305\nराजपुर रोड क्षेत्र - कुमार स्टोर 9837034784", lang="hi") == []

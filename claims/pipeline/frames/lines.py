@@ -112,7 +112,10 @@ def label_frames(doc: Doc) -> list[Raw]:
     return out
 
 
-_TRAILING = regex.compile(r"(?<!\d)(?P<colon>:)[ \t]*(?P<label>\p{L}[^:\n]{0,40}?)[ \t]*$", regex.M)
+# ": राहुल" or " - स्वास्थ्य मंत्रालय" closing a headline (a dash needs spaces: "कोविड-19" is a word)
+_TRAILING = regex.compile(
+    r"(?:(?<!\d)(?P<colon>:)|[ \t](?P<colon>[-–—])[ \t])[ \t]*(?P<label>\p{L}[^:\n\d-]{0,40}?)[ \t]*$", regex.M
+)
 
 
 def trailing_label_frames(doc: Doc) -> list[Raw]:
