@@ -4,7 +4,7 @@ A library with no UI in it; the CLI and the app call the same functions::
 
     from claims.store import open_store, ingest_text, set_status, list_claims, ClaimFilter
     engine = open_store("sqlite:///desk.db")          # or CLAIMS_DB_URL, or ./claims.db
-    ingest_text(engine, text, title="…", url="…")
+    ingest_text(engine, text, title="…", url="…", analyst="asha")   # the acting user's role is checked
     set_status(engine, claim_id, "false", analyst="asha", note="…")
 """
 
