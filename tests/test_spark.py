@@ -1,0 +1,95 @@
+"""claims.spark in local mode (local[2]): the CLI's claims, bad rows in the errors column, the job entry point."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from claims.cli import main as cli_main
+from claims.formats import claim_schema
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None and not os.environ.get("CI"):  # `make test` installs one when root
+    pytest.skip("no Java runtime (apt-get install default-jre-headless)", allow_module_level=True)
+
+HI = "मंत्री राम प्रसाद ने कहा कि सड़क बनेगी। उन्होंने बताया कि काम जून में शुरू होगा।"
+EN = 'Mayor Ana Ruiz said taxes would not rise. "We will hold the line," she told reporters on Tuesday.'
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "kz_csto_hi.txt"
+
+
+def _articles(tmp_path: Path) -> Path:
+    texts = [EN, HI, "Officials said the bridge would reopen on Monday, according to the ministry.", "", None]
+    ids = ["en1", "hi1", "en2", "blank", "null"]
+    if SEED.exists():
+        texts.append(SEED.read_text("utf-8"))
+        ids.append("seed")
+    path = tmp_path / "articles.parquet"
+    pq.write_table(pa.table({"id": ids, "text": texts, "title": ["t"] * len(ids)}), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors use this venv, as a cluster's image would
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("claims-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.driver.memory", "512m")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+def _key(row: dict) -> tuple:
+    return (row["article_id"], row["claim_id"])
+
+
+def test_spark_gives_the_cli_claims_and_reports_bad_rows(spark, tmp_path, capsys):
+    from claims.spark import extract_claims, split_errors
+
+    src = _articles(tmp_path)
+    out = tmp_path / "cli.parquet"
+    assert cli_main(["extract", str(src), "--format", "parquet", "-o", str(out), "--no-progress", "-j", "1"]) == 1
+    cli_rows = sorted(pq.read_table(out).to_pylist(), key=_key)
+
+    df = spark.read.parquet(str(src)).repartition(2)  # two partitions: both executor slots work
+    claims, errors = split_errors(extract_claims(df))
+    assert claims.columns == claim_schema().names
+    spark_rows = sorted(claims.toArrow().to_pylist(), key=_key)
+    assert spark_rows == cli_rows and len(cli_rows) >= 3
+    bad = {r["article_id"]: r["error"] for r in errors.collect()}
+    assert bad == {"blank": "empty", "null": "'text' is empty or not a string"}
+
+
+def test_missing_columns_are_refused(spark):
+    from claims.spark import extract_claims
+
+    with pytest.raises(ValueError, match="missing text"):
+        extract_claims(spark.createDataFrame([("a",)], "id string"))
+
+
+def test_spark_submit_entry_point(spark, tmp_path, capsys):
+    """``python -m claims.spark INPUT OUTPUT``, run in this process so the suite starts one JVM: the
+    entry point picks up the running session (as under spark-submit) and stops it, so it runs last."""
+    from claims.spark import main as spark_main
+
+    src = _articles(tmp_path)
+    out = tmp_path / "claims_out"
+    assert spark_main([str(src), str(out), "--master", "local[2]"]) == 1  # two bad rows
+    assert "2 bad rows" in capsys.readouterr().err
+    claims = pq.read_table(out)
+    assert claims.schema.names == claim_schema().names
+    assert {"en1", "hi1"} <= set(claims.column("article_id").to_pylist())
+    errors = pq.read_table(str(out) + "_errors").to_pylist()
+    assert sorted(e["article_id"] for e in errors) == ["blank", "null"]
