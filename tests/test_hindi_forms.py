@@ -361,3 +361,25 @@ def test_headline_ending_in_an_organisation(mark):
 
 def test_a_list_line_with_a_phone_number_is_no_headline():
     assert extract("मोती बाजार क्षेत्र - डा. वासुदेव डंग 01352654305\nराजपुर रोड क्षेत्र - कुमार स्टोर 9837034784", lang="hi") == []
+
+
+def test_bare_speech_after_a_speech_verb():
+    text = f"मुख्यमंत्री उद्धव ठाकरे ने विधानसभा में बैठक बुलाई। सीएम ने कहा {CONTENT}। सड़क भी बनेगी।\nअगली खबर।"
+    c = extract(text, lang="hi")[-1]
+    assert c.content == f"{CONTENT}। सड़क भी बनेगी"
+    assert c.speaker == "उद्धव ठाकरे"
+    c = said(f"अधिकारी अनिल मेहता ने बताया की {CONTENT}।")  # "की" written for "कि"
+    assert c.content == CONTENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "अभिनेत्री सना खान ने कही ऐसी बात, लोग हैरान रह गए।",  # the verb's object
+        "मंत्री ने कंपनियों से सामान मंगाने के लिए कहा तथा दोषियों को सजा देने की बात कही।",
+        "विशेषज्ञों के बताए कदमों को लागू किए बिना सर्दी भयानक होगी।",  # a participle
+        "जिस डॉक्टर ने सबसे पहले बताया उसे सजा मिली और लोग नाराज हुए।",  # a relative clause
+    ],
+)
+def test_no_bare_speech(text):
+    assert [c.content for c in extract(text, lang="hi") if not c.cue.endswith(("की", "कही"))] == []

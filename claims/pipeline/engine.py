@@ -203,7 +203,7 @@ def _extract_pass(
     # without such mentions skip the passes that find them
     kinds = {r.mention.kind for r in raws if r.mention is not None}
     refers_back = bool(kinds & {"pronoun", "zero", "role", "organization"})
-    subjects = sentence_subjects(doc) if kinds & {"pronoun", "zero"} else []
+    subjects = sentence_subjects(doc) if kinds & {"pronoun", "zero", "role"} else []
     for m in [*name_mentions(doc), *subjects]:
         e = registry.known(_surface_mention(folded, m))
         # people become antecedents of pronouns; organisations only of generic nouns ("पार्टी")

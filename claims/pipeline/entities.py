@@ -72,6 +72,10 @@ class Registry:
         for pack in packs:
             for kind, members in pack.org_kinds.items():
                 self._org_kinds[kind] = self._org_kinds.get(kind, frozenset()) | members
+        # "सीएम" is "मुख्यमंत्री": a role's short and long names count as one word
+        self._role_synonyms = {
+            fold_string(k): fold_string(v) for pack in packs for k, v in pack.grammar.get("role_synonyms", {}).items()
+        }
         self._indefinites = frozenset(w for pack in packs for w in pack.g("indefinites"))
         self._function_words = frozenset(
             w.lower()
@@ -188,10 +192,12 @@ class Registry:
         """The latest person the article gave every word of this role ("कर्नाटक के स्वास्थ्य मंत्री"
         is not the defence minister named before; "मंत्री" alone is the latest minister)."""
         first = fold_string(m.text.split()[0].lower()) if m.text else ""
-        words = {fold_string(w.lower()) for w in m.text.split()} - self._function_words
-        words.add(fold_string(m.head.lower()))
+        same = self._role_synonyms
+        words = {same.get(w, w) for w in (fold_string(w.lower()) for w in m.text.split())} - self._function_words
+        words.add(same.get(fold_string(m.head.lower()), fold_string(m.head.lower())))
         for e in self.recent() if first not in self._indefinites else ():
-            if e.type == "person" and words <= e.role_words() and self.in_story(e, m.start):
+            held = {same.get(w, w) for w in e.role_words()}
+            if e.type == "person" and words <= held and self.in_story(e, m.start):
                 e.add_alias(m.text)
                 return e
         e = self._new(m.text, "person", gender=m.gender, positions=[m.start])

@@ -28,6 +28,8 @@ def dash_frames(doc: Doc, used: set[int]) -> list[Raw]:
                 break
             if n in used:
                 continue
+            if word_count(doc, cue.end, pe) >= 3:
+                break  # "- उन्होंने कहा कि …": a list item with its own content, not a signature
             si = doc.sent_at(cue.start)
             toks = doc.toks[si]
             ci = doc.tok_index(si, cue.start)

@@ -237,8 +237,15 @@ def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
     return None, cue.start
 
 
-def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[int, int] | None:
-    """Content after a cue: after the complementiser, a colon, or a following quotation."""
+# speakers whose bare speech ("सीएम ने कहा महाराष्ट्र में …") is read without कि, comma or quote
+_BARE_SPEAKERS = ("name", "pronoun", "role", "anonymous")
+
+
+def _complement(
+    doc: Doc, si: int, cue: CueMatch, lookahead: int = 6, bare: bool = False
+) -> tuple[int, int] | None:
+    """Content after a cue: after the complementiser, a colon, or a following quotation; with
+    ``bare``, also speech that follows a speech verb with no mark at all."""
     pack, text = doc.pack, doc.text
     sent = doc.sents[si]
     after = text[cue.end : min(sent.end, cue.end + LOOKAHEAD)]
@@ -267,7 +274,34 @@ def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6) -> tuple[i
             return (a, extend_over_quote(doc, a, b)) if b > a else None
         if not pack.verb_final:
             break
+    if speech and bare and after[:1].isspace() and after.lstrip()[:1].isalnum() and word_count(doc, off, sent.end) >= 4:
+        return _bare_speech(doc, si, cue, off)
     return None
+
+
+def _in_relative_clause(doc: Doc, si: int, m: Mention) -> bool:
+    """Whether the speaker phrase follows a relative pronoun ("जिस डॉक्टर ने … बताया उसे …")."""
+    j = doc.tok_index(si, m.start) - 1
+    return 0 <= j < len(doc.toks[si]) and doc.toks[si][j].text in doc.pack.relative_pronouns
+
+
+def _bare_speech(doc: Doc, si: int, cue: CueMatch, off: int) -> tuple[int, int] | None:
+    """ "सीएम ने कहा महाराष्ट्र में …": speech with no mark at all after a speech verb, to the end of
+    its paragraph; not when the verb is a participle ("विशेषज्ञों के बताए कदमों"), when a
+    conjunction goes on with another verb ("… के लिए कहा तथा …"), or when the verb's object
+    follows ("ने कही ऐसी बात"). "की"/"के" written for "कि" are skipped."""
+    pack, text, toks = doc.pack, doc.text, doc.toks[si]
+    ci = doc.tok_index(si, cue.start)
+    k = doc.tok_index(si, off)
+    if k >= len(toks) or (ci and toks[ci - 1].text in pack.g("genitive_markers")):
+        return None
+    first = toks[k].text
+    if first in pack.g("conjunctions") or first in pack.g("speech_objects"):
+        return None
+    if first in pack.g("complementiser_typos"):
+        off = toks[k].end
+    a, b = trim(text, off, doc.sents[si].end)
+    return (a, speech_to_paragraph_end(doc, a, si)) if word_count(doc, a, b) >= 3 else None
 
 
 def _object(doc: Doc, start: int, end: int, si: int) -> tuple[int, int] | None:
@@ -345,7 +379,7 @@ def verb_final_frames(doc: Doc, used: set[int]) -> list[Raw]:
         m, mid = vf_agent(doc, si, cue)
         if m is None or m.kind == "relative":
             continue
-        c = _complement(doc, si, cue)
+        c = _complement(doc, si, cue, bare=m.kind in _BARE_SPEAKERS and not _in_relative_clause(doc, si, m))
         if c is None and cue.cue.object and mid < cue.start:
             c = _object(doc, mid, cue.start, si)
         if c is None:
