@@ -9,13 +9,14 @@ order the articles were read, so the output is the same bytes as one process wri
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from claims.inputs import Article, InputError
 
@@ -75,41 +76,76 @@ def extract_items(
 ) -> Iterator[Extracted | InputError]:
     """Each input item's outcome, in input order: :class:`Extracted` for an article, the
     :class:`InputError` itself for input that could not be read. ``jobs`` > 1 uses a process pool."""
+    for out in map_ordered(_work, items, lang, jobs=jobs, chunk=chunk):
+        if isinstance(out, InputError):
+            yield out
+        else:
+            article, (rows, error, pid) = out
+            yield Extracted(article, rows, error, pid)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+Passed = TypeVar("Passed")
+
+
+def map_ordered(
+    work: Callable[[list[T], Any], list[R]],
+    items: Iterable[T | Passed],
+    arg: Any,
+    *,
+    jobs: int,
+    chunk: int = CHUNK_ARTICLES,
+) -> Iterator[Passed | tuple[T, R]]:
+    """``work(chunk_of_articles, arg)`` over the :class:`Article` items on ``jobs`` processes,
+    yielding ``(article, result)`` in input order with every other item passed through in its
+    place. ``work`` must be a module-level function (it is pickled by name) returning one result
+    per article. At most ``jobs * WINDOW_PER_JOB`` chunks are in flight."""
+    items = iter(items)
+    if jobs > 1:
+        # a pool costs about a second to start: input of one chunk or less is done here instead
+        head: list[Any] = []
+        for item in items:
+            head.append(item)
+            if sum(isinstance(h, Article) for h in head) > chunk:
+                break
+        else:
+            jobs = 1
+        items = itertools.chain(head, items)
     if jobs <= 1:
         for item in items:
-            yield item if isinstance(item, InputError) else extract_one(item, lang)
+            if isinstance(item, Article):
+                yield item, work([item], arg)[0]
+            else:
+                yield item
         return
     # forkserver, not fork: the parent has a progress-bar thread and maybe a database pool, which a
     # forked child would inherit half-locked; the server process is clean and forks workers cheaply
     ctx = mp.get_context("forkserver")
-    # in flight: (input errors read before the chunk, the chunk, its future) in input order
-    pending: deque[tuple[list[InputError | Article], Future | None]] = deque()
+    # in flight: (the items of one chunk, input errors among them, and its future) in input order
+    pending: deque[tuple[list[Any], Future | None]] = deque()
     limit = max(2, jobs * WINDOW_PER_JOB)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm) as pool:
 
-        def drain(until: int) -> Iterator[Extracted | InputError]:
+        def drain(until: int) -> Iterator[Any]:
             while len(pending) > until:
                 batch, fut = pending.popleft()
                 results = iter(fut.result() if fut is not None else ())
                 for item in batch:
-                    if isinstance(item, InputError):
-                        yield item
-                    else:
-                        rows, error, pid = next(results)
-                        yield Extracted(item, rows, error, pid)
+                    yield (item, next(results)) if isinstance(item, Article) else item
 
-        batch: list[InputError | Article] = []
+        batch: list[Any] = []
         n_articles = 0
         for item in items:
             batch.append(item)
-            if not isinstance(item, InputError):
+            if isinstance(item, Article):
                 n_articles += 1
             if n_articles >= chunk:
                 arts = [a for a in batch if isinstance(a, Article)]
-                pending.append((batch, pool.submit(_work, arts, lang)))
+                pending.append((batch, pool.submit(work, arts, arg)))
                 batch, n_articles = [], 0
                 yield from drain(limit)
         if batch:
             arts = [a for a in batch if isinstance(a, Article)]
-            pending.append((batch, pool.submit(_work, arts, lang) if arts else None))
+            pending.append((batch, pool.submit(work, arts, arg) if arts else None))
         yield from drain(0)

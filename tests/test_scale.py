@@ -53,7 +53,9 @@ def test_jobs_output_is_byte_identical_to_one_process(tmp_path, capsys, fmt):
 
 
 def test_pool_spreads_work_over_processes_in_input_order(tmp_path):
-    items: list[Article | InputError] = [Article(f"x{i}", EN, f"x{i}") for i in range(24)]
+    # long enough that the first worker to start cannot finish them all while the other warms up
+    long = " ".join(EN.replace("Ruiz", f"Ruiz{j}") for j in range(60))
+    items: list[Article | InputError] = [Article(f"x{i}", long, f"x{i}") for i in range(24)]
     items.insert(5, InputError("bad", "empty"))
     got = list(extract_items(iter(items), "en", jobs=2, chunk=1))
     assert [g.origin if isinstance(g, InputError) else g.article.article_id for g in got] == [
