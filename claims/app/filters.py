@@ -11,7 +11,7 @@ import streamlit as st
 from claims.app import state
 from claims.app.render import md
 from claims.store import ClaimFilter
-from claims.store.query import distinct_values, list_articles
+from claims.store.query import distinct_values, list_articles, named_persons
 
 
 def restore(key: str, valid: Callable[[Any], bool] | None = None) -> None:
@@ -30,7 +30,10 @@ def remember(key: str, value: Any) -> None:
 def claim_filter(prefix: str) -> ClaimFilter:
     """Filter widgets (in an expander); returns the filter they describe, kept across pages."""
     eng, sts = state.engine(), state.statuses()
-    keys = [f"{prefix}_{k}" for k in ("status", "speaker", "text", "article", "outlet", "lang", "stale", "from", "to")]
+    keys = [
+        f"{prefix}_{k}"
+        for k in ("status", "speaker", "person", "text", "article", "outlet", "lang", "stale", "from", "to")
+    ]
     for key in keys:
         restore(key)
     with st.expander("Filters", expanded=True):
@@ -38,6 +41,7 @@ def claim_filter(prefix: str) -> ClaimFilter:
         statuses = c1.multiselect("Status", sts.keys, format_func=lambda k: sts.get(k).label, key=f"{prefix}_status")
         speaker = c2.text_input("Speaker (any spelling or script)", key=f"{prefix}_speaker")
         text = c3.text_input("Text in the claim", key=f"{prefix}_text")
+        person = _which_person(eng, speaker, prefix)
         c4, c5, c6, c7 = st.columns(4)
         arts = list_articles(eng, limit=500)
         labels = {a["id"]: f"{a['title'] or a['article_key']} ({a['article_key']})" for a in arts}
@@ -58,7 +62,8 @@ def claim_filter(prefix: str) -> ClaimFilter:
         remember(key, st.session_state.get(key))
     return ClaimFilter(
         statuses=statuses,
-        speaker=speaker,
+        speaker="" if person is not None else speaker,
+        person_id=person,
         text=search_words(text),
         article_id=article,
         outlet=outlet,
@@ -66,6 +71,24 @@ def claim_filter(prefix: str) -> ClaimFilter:
         published_from=iso_date(date_from, "Published from"),
         published_to=iso_date(date_to, "Published to"),
         include_stale=not hide_stale,
+    )
+
+
+def _which_person(eng, speaker: str, prefix: str) -> int | None:
+    """When a typed name fits several people (two Modis), they are offered one by one: a name
+    shared by different people never makes them one speaker."""
+    people = named_persons(eng, speaker) if speaker.strip() else []
+    if len(people) < 2:
+        st.session_state.pop(f"{prefix}_person", None)
+        return None
+    labels = {p["id"]: f"{p['name']} (#{p['id']}, {p['n']} claims)" for p in people}
+    if st.session_state.get(f"{prefix}_person") not in (None, *labels):
+        st.session_state.pop(f"{prefix}_person")
+    return st.selectbox(
+        f"{len(people)} people match “{md(speaker.strip())}”",
+        [None, *labels],
+        format_func=lambda i: f"All {len(people)}" if i is None else labels[i],
+        key=f"{prefix}_person",
     )
 
 

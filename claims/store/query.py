@@ -14,8 +14,11 @@ from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.db import reading
 from claims.store.schema import article_speakers, articles, claims, persons
 from claims.store.search import contains
+from claims.store.speaker_search import find_persons
 
 CLAIM_COLUMNS = [c for c in claims.c]
+# the speaker a claim is shown with everywhere: an analyst's correction (or a split's) first
+SHOWN_SPEAKER = func.coalesce(func.nullif(claims.c.corrected_speaker, ""), claims.c.speaker)
 ARTICLE_COLUMNS = [
     articles.c.article_key,
     articles.c.title.label("article_title"),
@@ -43,19 +46,40 @@ class ClaimFilter:
 
 
 def persons_named(engine: Engine, name: str) -> list[int]:
-    """Ids of the persons a typed name can mean: same romanised name or sub-name, any script."""
+    """Ids of the persons a typed name can mean: same romanised name or sub-name, any script, as
+    the linker reads names, or as a search box forgives them (:mod:`claims.store.speaker_search`:
+    "Sisodia", "Harsh Vardhan", "Tokaev")."""
     words = [w for w in plain(name).split() if w[:1].isalnum()]
     fixes = tuple(fx for code in available() for fx in load(code).romanise.items())
     keys = name_key(words, fixes)
+    loose = {pid for pid, _ in find_persons(engine, plain(name))}
     if not keys:
-        return []
+        return sorted(loose)
     with reading(engine) as conn:
         rows = conn.execute(
             select(persons.c.id, persons.c.name_keys).where(
                 persons.c.skeleton.in_({skeleton(k) for k in keys}), persons.c.merged_into.is_(None)
             )
         ).all()
-    return [r.id for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)]
+    strict = {r.id for r in rows if is_subname(keys, r.name_keys.split()) or is_subname(r.name_keys.split(), keys)}
+    return sorted(strict | loose)
+
+
+def named_persons(engine: Engine, name: str) -> list[dict]:
+    """The persons a typed name can mean (:func:`persons_named`), each with its name and claim
+    count, most claims first: different people who share a name stay apart for the analyst."""
+    ids = persons_named(engine, name)
+    if not ids:
+        return []
+    with reading(engine) as conn:
+        rows = conn.execute(
+            select(persons.c.id, persons.c.name, func.count(claims.c.id).label("n"))
+            .select_from(persons.outerjoin(claims, claims.c.person_id == persons.c.id))
+            .where(persons.c.id.in_(ids))
+            .group_by(persons.c.id, persons.c.name)
+            .order_by(func.count(claims.c.id).desc(), persons.c.id)
+        ).all()
+    return [dict(r._mapping) for r in rows]
 
 
 MAX_WORDS = 64  # a search box, not a document: SQLite refuses expressions nested ~1,000 deep
@@ -151,10 +175,14 @@ def count_claims(engine: Engine, f: ClaimFilter | None = None) -> int:
 
 
 def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: int = 50) -> list[tuple[Any, int]]:
-    """Claim counts grouped by ``status``, ``speaker``, ``outlet`` or ``lang``, largest first."""
+    """Claim counts grouped by ``status``, ``speaker`` (as shown: a correction first), ``person``
+    (one row per archive-wide person, labelled by the speaker name shown), ``outlet`` or ``lang``,
+    largest first."""
+    if column == "person":
+        return _counts_by_person(engine, f or ClaimFilter(), limit)
     col = {
         "status": claims.c.status,
-        "speaker": claims.c.speaker,
+        "speaker": SHOWN_SPEAKER,
         "outlet": articles.c.outlet,
         "lang": claims.c.lang,
         "speaker_type": claims.c.speaker_type,
@@ -165,6 +193,26 @@ def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: 
         .order_by(func.count().desc())
         .limit(limit)
     )
+    with reading(engine) as conn:
+        return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def _counts_by_person(engine: Engine, f: ClaimFilter, limit: int) -> list[tuple[Any, int]]:
+    name = func.coalesce(func.nullif(claims.c.corrected_speaker, ""), persons.c.name, claims.c.speaker)
+    stmt = (
+        select(name, func.count().label("n"))
+        .select_from(
+            claims.join(articles, articles.c.id == claims.c.article_id).outerjoin(
+                persons, persons.c.id == claims.c.person_id
+            )
+        )
+        .group_by(claims.c.person_id, name)
+        .order_by(func.count().desc())
+        .limit(limit)
+    )
+    cond = _where(engine, f)
+    if cond:
+        stmt = stmt.where(and_(*cond))
     with reading(engine) as conn:
         return [(r[0], r[1]) for r in conn.execute(stmt)]
 

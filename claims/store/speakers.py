@@ -19,6 +19,7 @@ from claims.store.db import reading, writing
 from claims.store.linking import lock_persons, now
 from claims.store.revisions import write_claim
 from claims.store.schema import article_speakers, claims, persons
+from claims.store.speaker_search import find_persons
 from claims.store.workflow import EditError
 
 
@@ -34,8 +35,11 @@ def list_persons(engine: Engine, search: str = "", limit: int = 200) -> list[dic
             .limit(limit)
         )
         search = search.replace("\x00", "")  # PostgreSQL refuses NUL in a query; no name holds one
-        if search.strip():
-            stmt = stmt.where(persons.c.name.ilike(f"%{search}%") | persons.c.aliases.ilike(f"%{search}%"))
+        if search.strip():  # a name in any script or spelling, or part of one as typed
+            named = [pid for pid, _ in find_persons(engine, search)]
+            stmt = stmt.where(
+                persons.c.id.in_(named) | persons.c.name.ilike(f"%{search}%") | persons.c.aliases.ilike(f"%{search}%")
+            )
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
         ids = [r["id"] for r in rows]
         by_status: dict[int, dict[str, int]] = {}
@@ -135,5 +139,21 @@ def split_alias(engine: Engine, person_id: int, alias: str, *, analyst: str) -> 
         said_by_alias = (
             (claims.c.speaker == alias) | (claims.c.speaker_mention == alias) | (claims.c.corrected_speaker == alias)
         )
-        _move_claims(conn, (claims.c.person_id == person_id) & said_by_alias, new_id, analyst, p.name, alias)
+        # the claims said under the alias move, and show the alias as their speaker wherever a
+        # claim's speaker is shown (table, detail, dashboard, CSV): one attributed to the old name
+        # ("Tokayev" resolved to the full name) gets it as its corrected speaker, logged
+        ts = now()
+        rows = conn.execute(
+            select(claims.c.id, claims.c.version, claims.c.speaker, claims.c.corrected_speaker)
+            .where((claims.c.person_id == person_id) & said_by_alias)
+            .order_by(claims.c.id)
+            .with_for_update()
+        ).all()
+        for row in rows:
+            values: dict = {"person_id": new_id}
+            log = [("person", p.name, alias)]
+            if (row.corrected_speaker or row.speaker) != alias:
+                values["corrected_speaker"] = alias
+                log.append(("corrected_speaker", row.corrected_speaker, alias))
+            write_claim(conn, row, values, by=analyst, at=ts, log=log)
     return new_id

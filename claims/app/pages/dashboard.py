@@ -38,7 +38,7 @@ def render() -> None:
         _chart("By status", [(sts.get(k).label if k in sts.keys else k, n) for k, n in by_status.items()], "status")
     with c2:
         _chart("By outlet", [(o or "(none)", n) for o, n in counts_by(eng, "outlet", f, limit=15)], "outlet")
-    _chart("Top speakers", [(s or "(none)", n) for s, n in counts_by(eng, "speaker", f, limit=20)], "speaker")
+    _chart("Top speakers", [(s or "(none)", n) for s, n in counts_by(eng, "person", f, limit=20)], "speaker")
 
     st.subheader("Download")
     csv_buf, cr_buf = io.StringIO(), io.StringIO()
