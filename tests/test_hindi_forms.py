@@ -383,3 +383,9 @@ def test_bare_speech_after_a_speech_verb():
 )
 def test_no_bare_speech(text):
     assert [c.content for c in extract(text, lang="hi") if not c.cue.endswith(("की", "कही"))] == []
+
+
+def test_headline_role_is_the_person_named_below():
+    text = f"{CONTENT}: भारतीय शोधकर्ता\nनई दिल्ली। भारतीय शोधकर्ता गगनदीप कांग ने कहा कि जांच तेज होगी।"
+    first, second = extract(text, lang="hi")
+    assert first.speaker == second.speaker == "गगनदीप कांग"

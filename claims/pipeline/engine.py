@@ -274,8 +274,13 @@ def _extract_pass(
 
     out: list[tuple[Raw, Entity | None, str, Pack]] = []
     nested = _nested(raws)
+    headline_end = doc.paras[0][1] if doc.paras else 0
     for r in raws:
         e = entity_of.get(id(r))
+        role_only = e is not None and not e.keys and r.mention is not None and r.mention.kind == "role"
+        if role_only and r.cue_range[0] < headline_end:
+            # "…: भारतीय शोधकर्ता" in a headline, the researcher named only in the story below
+            e = registry.named_later(e) or e
         if e is None and r.mention is not None and r.mention.kind in ("pronoun", "zero") and id(r) in nested:
             continue  # "Kerry said they had agreed …": a nested report with no one to attribute it to
         if e and not r.source and e.sources:

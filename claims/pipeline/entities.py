@@ -188,6 +188,21 @@ class Registry:
             if e not in bucket:
                 bucket.append(e)
 
+    def named_later(self, role: Entity) -> Entity | None:
+        """The first person named after ``role`` (an entity known only by a role noun, as in a
+        headline) and given every word of that role: "भारतीय शोधकर्ता" in the headline, "भारतीय
+        शोधकर्ता गगनदीप कांग" in the story. None when nobody fits."""
+        same = self._role_synonyms
+        words = {same.get(w, w) for w in role.role_words()} - self._function_words
+        first = role.positions[0] if role.positions else -1
+        fits = [
+            e
+            for e in self.entities
+            if e.type == "person" and e.keys and e.positions and e.positions[0] > first
+            and words <= {same.get(w, w) for w in e.role_words()}
+        ]
+        return min(fits, key=lambda e: e.positions[0]) if fits else None
+
     def _role(self, m: Mention) -> Entity:
         """The latest person the article gave every word of this role ("कर्नाटक के स्वास्थ्य मंत्री"
         is not the defence minister named before; "मंत्री" alone is the latest minister)."""
