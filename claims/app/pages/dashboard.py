@@ -1,17 +1,29 @@
-"""Dashboard and export: counts by status, speaker and outlet; downloads of the filtered set."""
+"""Dashboard and export: counts by status, speaker and outlet; downloads of the filtered set.
+
+The downloads are built only when one is clicked (a callable given to ``st.download_button``
+runs on click, on its own thread): opening the page or changing a filter used to write every
+matching claim to CSV and make a second pass for ClaimReview on every run, 4.6 s at 100,000
+claims, and the browser fetched both files before anyone asked for them.
+"""
 
 from __future__ import annotations
 
 import io
+import tempfile
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from claims.app import state
 from claims.app.filters import claim_filter
-from claims.store import count_claims, counts_by
+from claims.store import ClaimFilter, count_claims, counts_by
 from claims.store.export import write_claimreview, write_rows
 from claims.store.query import iter_claims
+from claims.store.statuses import Statuses
+
+SPOOL = 8 * 2**20  # an export larger than this is built on disk, not in the server's memory
 
 
 def _chart(title: str, pairs: list[tuple], label: str) -> None:
@@ -19,8 +31,39 @@ def _chart(title: str, pairs: list[tuple], label: str) -> None:
     if not pairs:
         st.caption("nothing yet")
         return
-    df = pd.DataFrame(pairs, columns=[label, "claims"]).set_index(label)
+    seen: dict[str, int] = {}
+    rows = []
+    for name, n in pairs:  # two people of one name are two bars, not one
+        seen[name] = seen.get(name, 0) + 1
+        rows.append((name if seen[name] == 1 else f"{name} ({seen[name]})", n))
+    df = pd.DataFrame(rows, columns=[label, "claims"]).set_index(label)
     st.bar_chart(df, horizontal=True)
+
+
+def _export(write: Callable[[io.TextIOBase], object], bom: bool) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: the export, written when clicked. Rows come from
+    the store in keyset pages and go to a spooled file, so building it holds one page of rows
+    (and the file on disk once it is large), never a list of every claim."""
+
+    def build() -> bytes:
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig" if bom else "utf-8", newline="")
+            write(text)
+            text.flush()
+            raw.seek(0)
+            data = raw.read()
+            text.detach()
+        return data
+
+    return build
+
+
+def csv_export(eng: Engine, f: ClaimFilter) -> Callable[[], bytes]:
+    return _export(lambda fh: write_rows(iter_claims(eng, f), fh, "csv"), bom=True)
+
+
+def claimreview_export(eng: Engine, f: ClaimFilter, sts: Statuses) -> Callable[[], bytes]:
+    return _export(lambda fh: write_claimreview(iter_claims(eng, f), fh, sts), bom=False)
 
 
 def render() -> None:
@@ -41,17 +84,16 @@ def render() -> None:
     _chart("Top speakers", [(s or "(none)", n) for s, n in counts_by(eng, "person", f, limit=20)], "speaker")
 
     st.subheader("Download")
-    csv_buf, cr_buf = io.StringIO(), io.StringIO()
-    n_csv = write_rows(iter_claims(eng, f), csv_buf, "csv")
-    n_cr = write_claimreview(iter_claims(eng, f), cr_buf, sts)
+    verdicts = sum(n for k, n in by_status.items() if k in sts.keys and sts.get(k).final)
     d1, d2 = st.columns(2)
     d1.download_button(
-        f"CSV ({n_csv} claims)", csv_buf.getvalue().encode("utf-8-sig"), "claims.csv", "text/csv", key="download_csv"
+        f"CSV ({total} claims)", csv_export(eng, f), "claims.csv", "text/csv", key="download_csv", on_click="ignore"
     )
     d2.download_button(
-        f"ClaimReview JSON-LD ({n_cr} verdicts)",
-        cr_buf.getvalue().encode("utf-8"),
+        f"ClaimReview JSON-LD ({verdicts} verdicts)",
+        claimreview_export(eng, f, sts),
         "claimreview.json",
         "application/ld+json",
         key="download_claimreview",
+        on_click="ignore",
     )
