@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from tqdm import tqdm
 
 from claims.cli_util import output as _output
@@ -28,7 +28,7 @@ from claims.store.export import write_claimreview, write_rows
 from claims.store.ingest import ingest_text, reextract
 from claims.store.query import ClaimFilter, iter_claims
 from claims.store.schema import articles
-from claims.store.statuses import StatusError, load_statuses
+from claims.store.statuses import StatusError, Statuses, load_statuses
 from claims.store.workflow import Conflict, EditError, claim_id_for_key, set_status
 
 
@@ -57,6 +57,8 @@ def _as(p: argparse.ArgumentParser) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     statuses = load_statuses(args.statuses)
+    if args.bulk:
+        return _bulk_ingest(args, engine, statuses)
     counts = {"new": 0, "duplicate": 0, "failed": 0}
     claims_n = 0
     items = tqdm(
@@ -95,6 +97,36 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if counts["failed"] else 0
+
+
+def _bulk_ingest(args: argparse.Namespace, engine: Engine, statuses: Statuses) -> int:
+    from claims.parallel import default_jobs
+    from claims.store.bulk import bulk_ingest
+
+    bar = tqdm(desc="ingest", unit=" art", file=sys.stderr, disable=None if args.progress else True)
+    try:
+        c = bulk_ingest(
+            engine,
+            iter_articles(args.paths),
+            lang=args.lang,
+            jobs=args.jobs or default_jobs(),
+            batch_size=args.batch_size,
+            statuses=statuses,
+            analyst=args.analyst,
+            report=lambda msg: tqdm.write(f"skipped {msg}", file=sys.stderr),
+            progress=bar.update,
+        )
+    except PermissionDenied as e:
+        print(f"error: {e} (pass --analyst NAME)", file=sys.stderr)
+        return 1
+    finally:
+        bar.close()
+    print(
+        f"{c.new} new, {c.duplicate} duplicate, {c.failed} failed; "
+        f"{c.claims} claims stored in {redact(resolve_url(args.db))}",
+        file=sys.stderr,
+    )
+    return 1 if c.failed else 0
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
@@ -217,9 +249,19 @@ def cmd_users(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     i = sub.add_parser("ingest", help="extract and store articles")
     i.add_argument(
-        "paths", nargs="+", help=".txt, folder, '-', or .csv/.jsonl with id,text (+title,url,outlet,published)"
+        "paths",
+        nargs="+",
+        help=".txt, folder, '-', or .csv/.jsonl/.parquet/.arrow with id,text (+title,url,outlet,published)",
     )
     i.add_argument("--lang", default="auto", choices=["auto", *available()])
+    i.add_argument(
+        "--bulk",
+        action="store_true",
+        help="archive load: extract on every core and store --batch-size articles per transaction "
+        "(COPY into PostgreSQL); rerun after an interruption to store the rest",
+    )
+    i.add_argument("--batch-size", type=int, default=500, help="articles per transaction with --bulk (default 500)")
+    i.add_argument("-j", "--jobs", type=int, default=None, help="extraction processes with --bulk (default: cores)")
     i.add_argument("--statuses", help="status configuration file (TOML)")
     i.add_argument("--no-progress", dest="progress", action="store_false")
     _as(i)

@@ -1,0 +1,364 @@
+"""Bulk ingest: many articles per transaction, extraction on every core, COPY into PostgreSQL.
+
+:func:`claims.store.ingest.ingest_text` stores one article per transaction, with a handful of
+statements each; for an archive that is the bottleneck once extraction runs on every core. Here a
+batch of articles is one transaction: the articles and claims go in with PostgreSQL ``COPY`` (via
+psycopg 3) or one SQLite ``executemany``, and the speakers of the whole batch are linked to
+persons with one look-up.
+
+The semantics are ingest_text's, article by article in input order: a text stored before (or
+earlier in the same batch) is a duplicate; an id taken by another text gets the hash suffix and
+is extracted under that id; speakers link to persons made by earlier articles of the batch as to
+stored ones; NUL characters are dropped; over-long fields fail that article only. A batch is all
+or nothing, so a killed run leaves no article half-written, and running it again skips what was
+committed (duplicates by text hash, found before any extraction) and stores the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from claims import __version__, extract_article
+from claims.inputs import Article, InputError
+from claims.lang import load
+from claims.model import Extraction
+from claims.parallel import map_ordered
+from claims.pipeline.names import name_key, skeleton
+from claims.store.accounts import check_can_edit
+from claims.store.db import writing
+from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
+from claims.store.linking import PersonLinker, lock_persons, now
+from claims.store.schema import article_speakers, articles, claims, persons
+from claims.store.statuses import Statuses, load_statuses
+
+BATCH_ARTICLES = 500
+
+
+@dataclass
+class BulkCounts:
+    new: int = 0
+    duplicate: int = 0
+    failed: int = 0
+    claims: int = 0
+    batches: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Pending:
+    """One article of a batch on its way into the store."""
+
+    article: Article
+    key: str
+    text: str
+    hash: str
+    fields: dict[str, str]
+    extraction: Extraction | None = None
+
+
+def _clean(a: Article) -> tuple[str, dict[str, str]]:
+    """Text and metadata as ingest_text stores them (NULs removed: PostgreSQL cannot hold them)."""
+    meta = a.meta
+    fields = {
+        "title": meta.get("title", ""),
+        "url": meta.get("url", ""),
+        "outlet": meta.get("outlet", ""),
+        "published": meta.get("published", meta.get("date", "")),
+    }
+    return a.text.replace("\x00", ""), {k: v.replace("\x00", "") for k, v in fields.items()}
+
+
+def _extract_chunk(chunk: list[Article], lang: str | None) -> list[Extraction | str]:
+    """Worker: extractions (the article id is the key already resolved), or why one failed."""
+    out: list[Extraction | str] = []
+    for a in chunk:
+        try:
+            out.append(extract_article(a.text, lang=lang, article_id=a.article_id))
+        except Exception as e:  # one bad article never stops the batch
+            out.append(f"extraction failed: {e!r}")
+    return out
+
+
+class _BatchLinker(PersonLinker):
+    """PersonLinker over the speakers of a whole batch: the stored persons for every name in the
+    batch are read with one query, and a person made for one article is seen by the next, exactly
+    as when each article is its own transaction."""
+
+    def __init__(self, conn: Connection, exs: list[Extraction]) -> None:
+        self.conn = conn
+        self.per_article: list[dict[str, list[str]]] = []
+        for ex in exs:
+            fixes = tuple(load(ex.lang).romanise.items()) if ex.lang else ()
+            words = {sp.speaker_id: [w for w in sp.name.split() if w[:1].isalnum()] for sp in ex.speakers}
+            self.per_article.append(
+                {sp.speaker_id: name_key(words[sp.speaker_id], fixes) for sp in ex.speakers if self._linkable(sp)}
+            )
+        # PersonLinker.__init__ with every speaker of the batch at once: keys are set per article below
+        self.fixes = ()
+        self.keys = {f"{i}:{sid}": k for i, keys in enumerate(self.per_article) for sid, k in keys.items()}
+        skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
+        self.rows = []
+        if skeletons:
+            self.rows = [
+                dict(r._mapping, changed=False)
+                for r in conn.execute(
+                    select(
+                        persons.c.id,
+                        persons.c.name,
+                        persons.c.type,
+                        persons.c.skeleton,
+                        persons.c.name_keys,
+                        persons.c.aliases,
+                    ).where(persons.c.skeleton.in_(sorted(skeletons)), persons.c.merged_into.is_(None))
+                )
+            ]
+
+    def link_article(self, i: int, ex: Extraction) -> dict[str, dict | None]:
+        self.keys = self.per_article[i]
+        return {sp.speaker_id: self.link(sp) for sp in ex.speakers}
+
+
+def _copy_rows(conn: Connection, table: Any, rows: list[dict]) -> None:
+    """Rows into ``table`` with PostgreSQL COPY (one stream; no statement per row)."""
+    if not rows:
+        return
+    cols = list(rows[0])
+    raw = conn.connection.driver_connection  # the psycopg 3 connection of this transaction
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row([r[c] for c in cols])
+
+
+def _write_batch(
+    conn: Connection, batch: list[_Pending], statuses: Statuses, analyst: str, lang: str | None, counts: BulkCounts
+) -> list[_Pending]:
+    """Store the extracted articles of ``batch`` in this transaction; returns those stored."""
+    pg = conn.dialect.name == "postgresql"
+    check_can_edit(conn, analyst)
+    lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
+    hashes = [p.hash for p in batch]
+    stored = set(conn.execute(select(articles.c.text_hash).where(articles.c.text_hash.in_(hashes))).scalars())
+    taken = set(
+        conn.execute(select(articles.c.article_key).where(articles.c.article_key.in_([p.key for p in batch]))).scalars()
+    )
+    todo: list[_Pending] = []
+    for p in batch:
+        if p.hash in stored:  # stored meanwhile by another writer
+            counts.duplicate += 1
+            continue
+        if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
+            p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
+            p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
+        stored.add(p.hash)
+        taken.add(p.key)
+        todo.append(p)
+    if not todo:
+        return []
+    ts = now()
+    art_rows = [
+        dict(
+            article_key=p.key,
+            text_hash=p.hash,
+            text=p.text,
+            **p.fields,
+            lang=p.extraction.lang if p.extraction else "",
+            extractor_version=__version__,
+            created_at=ts,
+            added_by=analyst,
+        )
+        for p in todo
+    ]
+    if pg:
+        _copy_rows(conn, articles, art_rows)
+        ids = dict(
+            conn.execute(
+                select(articles.c.article_key, articles.c.id).where(articles.c.article_key.in_([p.key for p in todo]))
+            ).all()
+        )
+        art_ids = [ids[p.key] for p in todo]
+    else:
+        art_ids = list(
+            conn.execute(insert(articles).returning(articles.c.id, sort_by_parameter_order=True), art_rows).scalars()
+        )
+    exs = [p.extraction for p in todo if p.extraction is not None]
+    linker = _BatchLinker(conn, exs)
+    picks = [linker.link_article(i, ex) for i, ex in enumerate(exs)]
+    linker.flush()  # new persons get their ids
+    sp_rows = [
+        dict(
+            article_id=aid,
+            local_id=sp.speaker_id,
+            name=sp.name,
+            type=sp.type,
+            aliases=json.dumps(sp.aliases, ensure_ascii=False),
+            roles=json.dumps(sp.roles, ensure_ascii=False),
+            person_id=(pick[sp.speaker_id] or {}).get("id"),
+        )
+        for aid, ex, pick in zip(art_ids, exs, picks, strict=True)
+        for sp in ex.speakers
+    ]
+    sp_ids: list[int] = []
+    if sp_rows:
+        sp_ids = list(
+            conn.execute(
+                insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
+            ).scalars()
+        )
+    speakers: dict[tuple[int, str], tuple[int, int | None]] = {
+        (r["article_id"], r["local_id"]): (sid, r["person_id"]) for r, sid in zip(sp_rows, sp_ids, strict=True)
+    }
+    claim_rows = []
+    for aid, ex in zip(art_ids, exs, strict=True):
+        local = {sid: v for (a, sid), v in speakers.items() if a == aid}
+        claim_rows.extend(_new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local)) for c in ex.claims)
+    if pg:
+        _copy_rows(conn, claims, claim_rows)
+    elif claim_rows:
+        conn.execute(insert(claims), claim_rows)
+    counts.new += len(todo)
+    counts.claims += len(claim_rows)
+    return todo
+
+
+def bulk_ingest(
+    engine: Engine,
+    items: Iterable[Article | InputError],
+    *,
+    lang: str | None = None,
+    jobs: int = 1,
+    batch_size: int = BATCH_ARTICLES,
+    statuses: Statuses | None = None,
+    analyst: str = "",
+    report: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> BulkCounts:
+    """Ingest ``items`` in transactions of ``batch_size`` articles, extracting on ``jobs``
+    processes. ``report`` gets a line per skipped item ("ORIGIN: why"), ``progress`` the number
+    of items done after each one. Raises ``PermissionDenied`` (before anything is written) when
+    ``analyst`` may not edit."""
+    statuses = statuses or load_statuses()
+    analyst = (analyst or "").strip()
+    lang = None if lang in (None, "", "auto") else lang
+    counts = BulkCounts()
+    with writing(engine) as conn:  # refuse a viewer before extracting anything
+        check_can_edit(conn, analyst)
+
+    def fail(origin: str, why: str) -> None:
+        counts.failed += 1
+        counts.failures.append(f"{origin}: {why}")
+        report(f"{origin}: {why}")
+
+    batch: list[_Pending] = []
+    for out in map_ordered(_extract_chunk, _resolve(engine, items, analyst, counts, fail), lang, jobs=jobs):
+        if isinstance(out, _Passed):
+            progress(1)
+            continue
+        article, result = out
+        pending = article.pending
+        if isinstance(result, str):
+            fail(article.origin, result)
+        else:
+            pending.extraction = result
+            batch.append(pending)
+        progress(1)
+        if len(batch) >= batch_size:
+            _commit(engine, batch, statuses, analyst, lang, counts)
+            batch = []
+    if batch:
+        _commit(engine, batch, statuses, analyst, lang, counts)
+    return counts
+
+
+def _commit(
+    engine: Engine, batch: list[_Pending], statuses: Statuses, analyst: str, lang: str | None, counts: BulkCounts
+) -> None:
+    with writing(engine) as conn:
+        _write_batch(conn, batch, statuses, analyst, lang, counts)
+    counts.batches += 1
+
+
+@dataclass
+class _Passed:
+    """An item that needs no extraction (unreadable input, duplicate, bad field): counted already."""
+
+
+@dataclass
+class _Keyed(Article):
+    """An article whose store key is resolved; ``article_id`` is that key (claim ids derive from it)."""
+
+    pending: Any = None
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str, str]]:
+        # a worker needs the id and text only: the rest stays in the parent, not pickled each way
+        return (Article, (self.article_id, self.text, self.origin))
+
+
+def _resolve(
+    engine: Engine, items: Iterable[Article | InputError], analyst: str, counts: BulkCounts, fail: Callable
+) -> Iterator[_Keyed | _Passed]:
+    """Articles with their keys resolved, duplicates and bad input counted and passed through.
+
+    Looked up a window at a time (one query each for hashes and keys), so a rerun after a kill
+    skips what is stored without extracting it. The write re-checks under the lock."""
+    window: list[Article | InputError] = []
+
+    def flush() -> Iterator[_Keyed | _Passed]:
+        cleaned: list[tuple[Article, str, dict[str, str], str] | None] = []
+        for a in window:
+            if isinstance(a, InputError):
+                fail(a.origin, a.message)
+                cleaned.append(None)
+                continue
+            text, fields = _clean(a)
+            try:
+                if not text.strip():
+                    raise ValueError("empty article")
+                _check_lengths(
+                    article_id=a.article_id.replace("\x00", ""),
+                    outlet=fields["outlet"],
+                    published_date=fields["published"],
+                    user_name=analyst,
+                )
+            except ValueError as e:
+                fail(a.origin, str(e))
+                cleaned.append(None)
+                continue
+            cleaned.append((a, text, fields, text_hash(text)))
+        live = [c for c in cleaned if c]
+        with engine.connect() as conn:
+            stored = set(
+                conn.execute(select(articles.c.text_hash).where(articles.c.text_hash.in_([c[3] for c in live])))
+                .scalars()
+                .all()
+            )
+            keys = {c[0].article_id.replace("\x00", "") or c[3][:16] for c in live}
+            taken = set(conn.execute(select(articles.c.article_key).where(articles.c.article_key.in_(keys))).scalars())
+        for c in cleaned:
+            if c is None:
+                yield _Passed()
+                continue
+            a, text, fields, h = c
+            if h in stored:
+                counts.duplicate += 1
+                yield _Passed()
+                continue
+            stored.add(h)  # the same text later in the input is a duplicate of this one
+            key = a.article_id.replace("\x00", "") or h[:16]
+            if key in taken:
+                key = f"{key[: LIMITS['article id'] - CLASH_SUFFIX]}-{h[:8]}"
+            taken.add(key)
+            pending = _Pending(a, key, text, h, fields)
+            yield _Keyed(key, text, a.origin, {}, pending)
+        window.clear()
+
+    for item in items:
+        window.append(item)
+        if len(window) >= 500:
+            yield from flush()
+    if window:
+        yield from flush()
