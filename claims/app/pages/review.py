@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from claims.app import state
 from claims.app.filters import claim_filter, remember, restore
@@ -178,6 +179,30 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     )
 
 
+def _save_detail(claim_id: int) -> None:
+    """The detail form's Save (a callback): every field as in the form, against the version the
+    analyst opened; the store writes only what they changed from it."""
+    ss, who = st.session_state, state.editor()
+    base = ss.get(f"detail_base_{claim_id}")
+    if not who or base is None:
+        return
+    changes = {
+        "status": ss.get(f"detail_status_{claim_id}"),
+        "verdict_note": ss.get(f"detail_note_{claim_id}", ""),
+        "evidence": ss.get(f"detail_evidence_{claim_id}", ""),
+        "assignee": ss.get(f"detail_assignee_{claim_id}", ""),
+        "corrected_speaker": ss.get(f"detail_speaker_{claim_id}", ""),
+    }
+    try:
+        if _apply(claim_id, base, changes, who):
+            _flash("success", f"Claim {claim_id} saved.")
+    except SQLAlchemyError as e:  # a callback runs outside the page's own handler: said here
+        _flash("error", f"Claim {claim_id} was not saved: the store cannot be reached ({md(type(e).__name__)}).")
+        return
+    ss.pop(f"detail_base_{claim_id}", None)
+    ss["review_nonce"] = ss.get("review_nonce", 0) + 1
+
+
 def detail(claim_id: int) -> None:
     """The claim in context: speaker with role and aliases, source, evidence, history; an edit form."""
     eng, sts = state.engine(), state.statuses()
@@ -211,34 +236,23 @@ def detail(claim_id: int) -> None:
     if base != c["version"]:
         st.info(f"This claim changed since you opened it (now version {c['version']}); saving will show what changed.")
     with st.form(f"detail_form_{claim_id}"):
-        status = st.selectbox(
+        st.selectbox(
             "Verification status",
             sts.keys,
             index=sts.keys.index(c["status"]) if c["status"] in sts.keys else 0,
             format_func=lambda k: sts.get(k).label,
             key=f"detail_status_{claim_id}",
         )
-        note = st.text_area("Verdict note", value=c["verdict_note"], key=f"detail_note_{claim_id}")
-        evidence = st.text_area(
+        st.text_area("Verdict note", value=c["verdict_note"], key=f"detail_note_{claim_id}")
+        st.text_area(
             "Evidence links (one per line)", value="\n".join(c["evidence_links"]), key=f"detail_evidence_{claim_id}"
         )
         c1, c2 = st.columns(2)
-        assignee = c1.text_input("Assignee", value=c["assignee"], key=f"detail_assignee_{claim_id}")
-        corrected = c2.text_input("Correct the speaker", value=c["corrected_speaker"], key=f"detail_speaker_{claim_id}")
-        submitted = st.form_submit_button("Save claim", type="primary", disabled=not who)
-    if submitted and who:
-        changes = {
-            "status": status,
-            "verdict_note": note,
-            "evidence": evidence,
-            "assignee": assignee,
-            "corrected_speaker": corrected,
-        }
-        if _apply(claim_id, base, changes, who):
-            _flash("success", f"Claim {claim_id} saved.")
-        st.session_state.pop(f"detail_base_{claim_id}", None)
-        st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
-        st.rerun()
+        c1.text_input("Assignee", value=c["assignee"], key=f"detail_assignee_{claim_id}")
+        c2.text_input("Correct the speaker", value=c["corrected_speaker"], key=f"detail_speaker_{claim_id}")
+        # saved in the button's callback, before the page is drawn: the run that follows shows
+        # the saved claim, where saving inside the page and rerunning drew the page twice
+        st.form_submit_button("Save claim", type="primary", disabled=not who, on_click=_save_detail, args=(claim_id,))
     hist = history_of(eng, claim_id)
     st.markdown("**History**")
     if hist:
