@@ -186,13 +186,11 @@ def _save_detail(claim_id: int) -> None:
     base = ss.get(f"detail_base_{claim_id}")
     if not who or base is None:
         return
-    changes = {
-        "status": ss.get(f"detail_status_{claim_id}"),
-        "verdict_note": ss.get(f"detail_note_{claim_id}", ""),
-        "evidence": ss.get(f"detail_evidence_{claim_id}", ""),
-        "assignee": ss.get(f"detail_assignee_{claim_id}", ""),
-        "corrected_speaker": ss.get(f"detail_speaker_{claim_id}", ""),
-    }
+    # a field the browser did not send is as the form showed it, unchanged: left out, it cannot
+    # clear anything (the store writes only what differs from the base version anyway)
+    fields = {"status": "status", "verdict_note": "note", "evidence": "evidence", "assignee": "assignee"}
+    fields["corrected_speaker"] = "speaker"
+    changes = {k: ss[f"detail_{w}_{claim_id}"] for k, w in fields.items() if f"detail_{w}_{claim_id}" in ss}
     try:
         if _apply(claim_id, base, changes, who):
             _flash("success", f"Claim {claim_id} saved.")
