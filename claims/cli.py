@@ -174,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sv.add_argument("--db", help="database URL (default: $CLAIMS_DB_URL or sqlite:///claims.db)")
     sv.set_defaults(func=cmd_serve)
+    from claims.learn.cli import register as register_train  # `claims train en --brat …` (claims.learn)
 
+    register_train(sub)
     try:
         from claims.store.cli import register
     except ImportError:  # the store layer is optional for extraction-only installs

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 
+from claims.learn.cuemodel import with_model
 from claims.pipeline.frames.according import according_frames
 from claims.pipeline.frames.base import Doc, Raw, trim
 from claims.pipeline.frames.lines import dash_frames, label_frames, trailing_label_frames
@@ -29,6 +30,8 @@ __all__ = ["Doc", "Raw", "trim", "all_frames"]
 def all_frames(doc: Doc) -> list[Raw]:
     """Every frame of the pack over the document, quotations first (they claim their cues)."""
     used: set[int] = set()
+    if doc.pack.code == "en":  # the learned cue model decides on candidate cue words (claims.learn)
+        doc.cues = with_model(doc, doc.cues)
     raws = quote_frames(doc, used)
     if doc.pack.dash_attribution:
         raws += dash_frames(doc, used)

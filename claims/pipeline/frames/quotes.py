@@ -93,7 +93,7 @@ def _genitive_after(doc: Doc, pos: int) -> tuple[CueMatch, Mention] | None:
 _CONTINUATION_GAP = 200  # characters of "X said, referring to …" between the two halves, at most
 
 
-def _continuation(doc: Doc, qi: int, cue: CueMatch, cue_starts: list[int]) -> int | None:
+def _continuation(doc: Doc, qi: int, cue: CueMatch, cue_starts: list[int], used: set[int]) -> int | None:
     """The index of the quotation that continues quotation ``qi`` after its attribution: "“…,” she
     said. “…”" and "“…,” Tester said, referring to …, “…”" are one statement, and annotators mark
     it as one span across the attribution. None when the next quotation is elsewhere (another
@@ -107,6 +107,10 @@ def _continuation(doc: Doc, qi: int, cue: CueMatch, cue_starts: list[int]) -> in
     if doc.sents[doc.sent_at(nxt.start)].paragraph != doc.sents[doc.sent_at(q.start)].paragraph:
         return None
     k = bisect.bisect_left(cue_starts, cue.end)
+    asides = []  # "“…,” Tester said, referring to the excuse, “…”": an aside of the same speaker
+    while k < len(cue_starts) and cue_starts[k] < nxt.start and doc.cues[k].cue.participle:
+        asides.append(k)
+        k += 1
     if k < len(cue_starts) and cue_starts[k] < nxt.start:
         return None  # another cue between the halves: a new attribution ("…, she said, and Smith added: “…”")
     if k < len(cue_starts):
@@ -115,6 +119,7 @@ def _continuation(doc: Doc, qi: int, cue: CueMatch, cue_starts: list[int]) -> in
             return None  # "“…,” he added.": the next quotation has its own attribution
     if word_count(doc, nxt.inner_start, nxt.inner_end) < 2:
         return None
+    used.update(asides)
     return qi + 1
 
 
@@ -150,7 +155,7 @@ def quote_frames(doc: Doc, used: set[int]) -> list[Raw]:
         if after is not None:
             k, cue, m = after
             used.add(k)
-            nxt = _continuation(doc, qi, cue, cue_starts)
+            nxt = _continuation(doc, qi, cue, cue_starts, used)
             if nxt is not None:
                 merged.add(nxt)
                 b = trim(text, a, doc.quotes[nxt].inner_end)[1]
