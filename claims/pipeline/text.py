@@ -96,6 +96,8 @@ def _ends_sentence(text: str, i: int, pack: Pack) -> bool:
     after = text[i + 1 : i + 4].lstrip()
     if not pack.verb_final and after[:1].islower():
         return False  # "The S.E.C. said": a sentence does not start in lower case
+    if not pack.verb_final and nxt == ")" and text[i + 2 : i + 5].lstrip()[:1].islower():
+        return False  # "Rep. Gwen Moore (D-Wis.) said": nor after an abbreviation closing a parenthesis
     # "U.S.-led", "example.com" do not end a sentence; verb-final packs allow "कहा.उन्होंने"
     return not (nxt and not nxt.isspace() and not pack.verb_final and nxt not in "\"”’)'")
 

@@ -37,6 +37,13 @@ def _speaker_between(doc: Doc, a: int, cue: CueMatch) -> Mention | None:
             end -= 1
     np = left_np(pack, text, toks, end)
     if not np or np[0].start != toks[first].start:
+        if not pack.verb_final:
+            # "“…,” Scott Pruitt, the attorney general of Oklahoma, said": the subject with its
+            # appositive, when it starts right after the quotation
+            m = subject(doc, si, cue)
+            kinds = ("name", "organization", "role", "anonymous")
+            if m is not None and m.kind in kinds and m.start == toks[first].start:
+                return m
         return None
     return analyse(pack, text, np, -1)
 

@@ -31,22 +31,35 @@ def subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
     if pack.verb_final:
         return vf_agent(doc, si, cue)[0]
     toks = doc.toks[si]
-    j = doc.tok_index(si, cue.start) - 1
-    while j >= 0 and toks[j].text.lower() in pack.g("pre_cue") and not text[toks[j].end : cue.start].count(","):
+    at = _before_parenthesis(text, doc.sents[si].start, cue.start)
+    j = doc.tok_index(si, at) - 1
+    while j >= 0 and toks[j].text.lower() in pack.g("pre_cue") and not text[toks[j].end : at].count(","):
         j -= 1
     if j < 0:
         return None
-    gap = text[toks[j].end : (toks[j + 1].start if j + 1 < len(toks) else cue.start)]
+    gap = text[toks[j].end : (toks[j + 1].start if j + 1 < len(toks) and toks[j + 1].start < at else at)]
     if gap.strip() == ",":
         # "Kellyanne Conway, Trump's campaign manager, said": look past the appositive
         k = j - 1
         while k >= 0 and "," not in text[toks[k].end : toks[k + 1].start]:
             k -= 1
+        if k >= 0 and ")" in text[toks[k].end : toks[k + 1].start]:
+            # "Rep. Jim Jordan (R-Ohio), an oversight panel member, said"
+            k = doc.tok_index(si, _before_parenthesis(text, doc.sents[si].start, text.index(")", toks[k].end) + 1)) - 1
         head = toks[: k + 1]
         if k < 0:
             return None
-        appositive = text[toks[k + 1].start : toks[j].end]
+        comma = text.index(",", toks[k].end, toks[j].end)
+        appositive = text[slice(*trim(text, comma + 1, toks[j].end))]
         m = analyse(pack, text, left_np(pack, text, head, k), doc.sents[si].start)
+        named = _appositive_name(doc, si, k + 1, j)
+        if named is not None and (m is None or m.kind in ("role", "group")) and j - k <= 4:
+            # "Its chief executive, Robert Kahn, wrote", "His neighbour, Sally Brooks, said": the
+            # name in the appositive is the speaker, and the phrase before it their role
+            lead = _clause_start(text, doc.sents[si].start, toks[k].end)
+            if lead is not None and k - doc.tok_index(si, lead) < 6:
+                named.role = named.role or text[lead : toks[k].end]
+                return named
         if m and m.kind in ("name", "organization"):
             m.role = m.role or appositive
             return m
@@ -59,6 +72,41 @@ def subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
         return None
     np = left_np(pack, text, toks, j)
     return analyse(pack, text, np, doc.sents[si].start)
+
+
+def _appositive_name(doc: Doc, si: int, first: int, last: int) -> Mention | None:
+    """The appositive tokens ``first..last`` when they are exactly a person's name."""
+    toks = doc.toks[si]
+    np = left_np(doc.pack, doc.text, toks, last)
+    if not np or np[0].start != toks[first].start:
+        return None
+    m = analyse(doc.pack, doc.text, np, -1)
+    return m if m is not None and m.kind == "name" else None
+
+
+def _clause_start(text: str, floor: int, end: int) -> int | None:
+    """Where the phrase ending at ``end`` starts: the sentence start, or after a comma or colon
+    within the last 60 characters; None when no such boundary is near."""
+    lo = max(floor, end - 60)
+    cut = max(text.rfind(",", lo, end), text.rfind(":", lo, end))
+    if cut >= 0:
+        return cut + 1 + (len(text[cut + 1 : end]) - len(text[cut + 1 : end].lstrip()))
+    return floor if lo == floor else None
+
+
+_PAREN_REACH = 40  # characters of "(D-Wis.)", "(R-S.C.)", "(pictured)" between a name and its cue
+
+
+def _before_parenthesis(text: str, floor: int, pos: int) -> int:
+    """Where the speaker ends when a short parenthesis stands before the cue: "Rep. Gwen Moore
+    (D-Wis.) said" reads as "Rep. Gwen Moore said" (a party and state, an age, a note)."""
+    head = text[max(floor, pos - _PAREN_REACH) : pos].rstrip()
+    if not head.endswith(")"):
+        return pos
+    opening = head.rfind("(")
+    if opening < 0 or ")" in head[opening:-1]:
+        return pos
+    return max(floor, pos - _PAREN_REACH) + opening
 
 
 def inverted_speaker(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
@@ -131,6 +179,23 @@ def _previous_speaker(doc: Doc, n: int, si: int) -> Mention | None:
         if m:
             return m if m.kind != "relative" else None
     return None
+
+
+def _parenthetical_start(doc: Doc, sent: Sentence, m: Mention, cue: CueMatch, a: int) -> int:
+    """Where the content starts when the attribution stands inside it between commas: "The
+    museum, Mr. Obama said, would make visitors face …" and "To understand the real Dred Scott,
+    Chief Justice Roberts said, one should visit this museum" say one thing, read as the whole
+    sentence around the attribution; the content is ``a`` otherwise."""
+    text = doc.text
+    if not text[cue.end : a].strip().startswith(","):
+        return a
+    lead = text[sent.start : m.start].rstrip()
+    if not lead.endswith(",") or word_count(doc, sent.start, m.start) < 2:
+        return a
+    start = trim(text, sent.start, m.start)[0]
+    if text[start : start + 12].split(maxsplit=1)[0].lower() in ("according", "in", "on", "at", "asked"):
+        return a  # "In a statement, Smith said, …": the setting, not a part of what was said
+    return start
 
 
 class _Participles:
@@ -207,6 +272,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
             b = participles.cut(text, a, b)
             if word_count(doc, a, b) >= 3:
                 b = extend_over_quote(doc, a, b)
+                a = _parenthetical_start(doc, sent, m, cue, a)
                 out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, flags, source))
                 continue
             if block := _block_after_colon(doc, pos, sent):
