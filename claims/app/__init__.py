@@ -15,6 +15,8 @@ SERVER_OPTIONS = {
     "server.fileWatcherType": "none",
     "browser.gatherUsageStats": "false",
     "runner.postScriptGC": "false",
+    # no Deploy button or developer menu: analysts see the desk, not Streamlit's tools
+    "client.toolbarMode": "viewer",
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from claims.app import state
-from claims.app.render import md
+from claims.app.render import language_name, md
 from claims.store import ClaimFilter
 from claims.store.query import distinct_values, list_articles, named_persons
 
@@ -27,15 +27,69 @@ def remember(key: str, value: Any) -> None:
     st.session_state.setdefault("kept_widgets", {})[key] = value
 
 
-def claim_filter(prefix: str) -> ClaimFilter:
-    """Filter widgets (in an expander); returns the filter they describe, kept across pages."""
+# The filters a link can carry (?status=false,true&speaker=Modi&…): widget name → query key.
+QUERY_KEYS = {
+    "status": "status",
+    "speaker": "speaker",
+    "text": "q",
+    "outlet": "outlet",
+    "lang": "lang",
+    "from": "from",
+    "to": "to",
+    "kind": "kind",
+    "flag": "flag",
+    "assignee": "assignee",
+    "editor": "editor",
+}
+LISTS = ("status", "kind")
+KINDS = ("direct", "indirect", "mixed")
+FLAGS = ("mental_state", "request", "author_voice", "unclosed_quote", "unresolved_speaker")
+
+
+def from_query(prefix: str, offered: dict[str, list]) -> None:
+    """Set the filter widgets from the page's query string when it changed (a link opened, the
+    browser's back button); values not on offer are left out."""
+    qp = st.query_params.to_dict()
+    seen = repr(sorted(qp.items()))
+    if st.session_state.get(f"{prefix}_query_seen") == seen:
+        return
+    st.session_state[f"{prefix}_query_seen"] = seen
+    for name, q in QUERY_KEYS.items():
+        if q not in qp:
+            continue
+        value: Any = [v for v in qp[q].split(",") if v] if name in LISTS else qp[q]
+        if name in offered:
+            value = [v for v in value if v in offered[name]] if name in LISTS else value
+            if name not in LISTS and value not in offered[name]:
+                continue
+        st.session_state[f"{prefix}_{name}"] = value
+
+
+def query_of(prefix: str) -> dict[str, str]:
+    """The filters now set, as query-string values (empty ones left out)."""
+    out = {}
+    for name, q in QUERY_KEYS.items():
+        value = st.session_state.get(f"{prefix}_{name}")
+        text = ",".join(value) if isinstance(value, list) else (value or "")
+        if str(text).strip():
+            out[q] = str(text)
+    return out
+
+
+def claim_filter(prefix: str, *, linkable: bool = False) -> ClaimFilter:
+    """Filter widgets (in an expander); returns the filter they describe, kept across pages and,
+    when ``linkable``, read from the query string (a deep link) first."""
     eng, sts = state.engine(), state.statuses()
-    keys = [
-        f"{prefix}_{k}"
-        for k in ("status", "speaker", "person", "text", "article", "outlet", "lang", "stale", "from", "to")
-    ]
+    names = ("status", "speaker", "person", "text", "article", "outlet", "lang", "stale", "from", "to")
+    keys = [f"{prefix}_{k}" for k in (*names, "kind", "flag", "assignee", "editor", "mine")]
     for key in keys:
         restore(key)
+    outlets, langs = distinct_values(eng, "outlet"), distinct_values(eng, "lang")
+    if linkable:
+        from_query(
+            prefix,
+            {"status": sts.keys, "outlet": ["", *outlets], "lang": ["", *langs], "kind": KINDS, "flag": ["", *FLAGS]},
+        )
     with st.expander("Filters", expanded=True):
         c1, c2, c3 = st.columns(3)
         statuses = c1.multiselect("Status", sts.keys, format_func=lambda k: sts.get(k).label, key=f"{prefix}_status")
@@ -48,16 +102,25 @@ def claim_filter(prefix: str) -> ClaimFilter:
         article = c4.selectbox(
             "Article", [None, *labels], format_func=lambda i: "All" if i is None else labels[i], key=f"{prefix}_article"
         )
-        outlets = distinct_values(eng, "outlet")
         outlet = c5.selectbox("Outlet", ["", *outlets], format_func=lambda o: o or "All", key=f"{prefix}_outlet")
-        langs = distinct_values(eng, "lang")
-        lang = c6.selectbox("Language", ["", *langs], format_func=lambda x: x or "All", key=f"{prefix}_lang")
+        lang = c6.selectbox(
+            "Language", ["", *langs], format_func=lambda x: language_name(x) if x else "All", key=f"{prefix}_lang"
+        )
         hide_stale = c7.checkbox(
             "Hide stale claims", value=False, key=f"{prefix}_stale", help="Claims the latest extraction no longer finds"
         )
-        c8, c9 = st.columns(2)
+        c8, c9, c10, c11 = st.columns(4)
         date_from = c8.text_input("Published from (YYYY-MM-DD)", key=f"{prefix}_from")
         date_to = c9.text_input("Published to (YYYY-MM-DD)", key=f"{prefix}_to")
+        kinds = c10.multiselect("Kind", KINDS, key=f"{prefix}_kind")
+        flag = c11.selectbox(
+            "Flag", ["", *FLAGS], format_func=lambda x: x.replace("_", " ") if x else "Any", key=f"{prefix}_flag"
+        )
+        c12, c13, c14 = st.columns(3)
+        me = state.analyst()
+        mine = c12.checkbox("My queue (assigned to me)", key=f"{prefix}_mine", disabled=not me)
+        assignee = c13.text_input("Assigned to", key=f"{prefix}_assignee", disabled=mine and bool(me))
+        editor = c14.text_input("Last edited by", key=f"{prefix}_editor")
     for key in keys:
         remember(key, st.session_state.get(key))
     return ClaimFilter(
@@ -71,6 +134,10 @@ def claim_filter(prefix: str) -> ClaimFilter:
         published_from=iso_date(date_from, "Published from"),
         published_to=iso_date(date_to, "Published to"),
         include_stale=not hide_stale,
+        kinds=kinds,
+        flag=flag,
+        assignee=me if mine and me else assignee,
+        updated_by=editor,
     )
 
 

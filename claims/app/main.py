@@ -58,6 +58,7 @@ def forget_previous_user() -> None:
     if owner is not None and owner != user:
         message = st.session_state.get("auth_message")
         st.session_state.clear()
+        st.query_params.clear()  # the address named the last user's open claim and filters
         if message:
             st.session_state["auth_message"] = message
     if user:

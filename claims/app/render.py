@@ -50,6 +50,13 @@ def md_link(label: Any, url: Any) -> str:
     return f"[{md(label)}](<{dest}>)"
 
 
+def language_name(code: str) -> str:
+    """A language code as its pack names it ("hi" → "Hindi"); the code itself when no pack has it."""
+    from claims.lang import available, load
+
+    return load(code).name if code in available() else (code or "—")
+
+
 def badge(status: str, statuses: Statuses) -> str:
     try:
         s = statuses.get(status)

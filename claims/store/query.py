@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy import Engine, Select, and_, func, literal, or_, select
 
 from claims.lang import available, load
 from claims.pipeline.names import is_subname, name_key, skeleton
@@ -43,6 +43,24 @@ class ClaimFilter:
     text: str = ""  # words in the content
     include_stale: bool = True
     speaker_types: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # direct, indirect, mixed
+    flag: str = ""  # one of the contract's flags (mental_state, request, …)
+    assignee: str = ""  # exact name ("my queue" is the analyst's own)
+    updated_by: str = ""  # the last editor, exact name
+
+
+# How the Review table can be ordered (newest first unless asked): key → (column, descending)
+SORTS = {
+    "newest": ("id", True),
+    "oldest": ("id", False),
+    "confidence_low": ("confidence", False),
+    "confidence_high": ("confidence", True),
+    "published_new": ("published", True),
+    "published_old": ("published", False),
+    "status": ("status", False),
+    "speaker": ("speaker", False),
+    "assignee": ("assignee", False),
+}
 
 
 def persons_named(engine: Engine, name: str) -> list[int]:
@@ -102,6 +120,10 @@ def _clean(f: ClaimFilter) -> ClaimFilter:
         published_to=plain(f.published_to),
         text=plain(f.text),
         speaker_types=[plain(s) for s in f.speaker_types],
+        kinds=[plain(s) for s in f.kinds],
+        flag=plain(f.flag),
+        assignee=plain(f.assignee),
+        updated_by=plain(f.updated_by),
     )
 
 
@@ -133,6 +155,14 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
         cond.append(claims.c.stale.is_(False))
     if f.speaker_types:
         cond.append(claims.c.speaker_type.in_(f.speaker_types))
+    if f.kinds:
+        cond.append(claims.c.kind.in_(f.kinds))
+    if f.flag.strip():  # flags are stored joined by "|": match a whole flag
+        cond.append(contains(literal("|") + claims.c.flags + literal("|"), f"|{f.flag.strip()}|"))
+    if f.assignee.strip():
+        cond.append(claims.c.assignee == f.assignee.strip())
+    if f.updated_by.strip():
+        cond.append(claims.c.updated_by == f.updated_by.strip())
     return cond
 
 
@@ -142,10 +172,17 @@ def _select(engine: Engine, f: ClaimFilter, columns: list) -> Select:
     return stmt.where(and_(*cond)) if cond else stmt
 
 
-def list_claims(engine: Engine, f: ClaimFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[dict]:
-    """One page of claims, newest first, with their article's title, URL, outlet and date."""
+def list_claims(
+    engine: Engine, f: ClaimFilter | None = None, *, limit: int = 50, offset: int = 0, sort: str = "newest"
+) -> list[dict]:
+    """One page of claims (newest first, or as :data:`SORTS` says), with their article's title,
+    URL, outlet and date. Ties are broken by id, so pages never overlap."""
     f = f or ClaimFilter()
-    stmt = _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS).order_by(claims.c.id.desc()).limit(limit).offset(offset)
+    name, desc = SORTS.get(sort, SORTS["newest"])
+    col = {"published": articles.c.published, "speaker": SHOWN_SPEAKER}.get(name, claims.c[name])
+    primary, tie = (col.desc(), claims.c.id.desc()) if desc else (col.asc(), claims.c.id.asc())
+    order = [primary] if name == "id" else [primary, tie]
+    stmt = _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS).order_by(*order).limit(limit).offset(offset)
     with reading(engine) as conn:
         return [dict(r._mapping) for r in conn.execute(stmt)]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from claims.app import state
-from claims.app.render import highlight_article, legend, md, md_link
+from claims.app.render import highlight_article, language_name, legend, md, md_link
 from claims.store.query import get_article, list_articles
 
 
@@ -32,7 +32,7 @@ def render() -> None:
         return
     st.markdown(  # md(): a title or URL may hold Markdown images (beacons) and links (phishing)
         f"### {md(art['title'] or art['article_key'])}  \n"
-        f"{md(art['outlet'] or '')} {md(art['published'] or '')} · language {md(art['lang'])} · "
+        f"{md(art['outlet'] or '')} {md(art['published'] or '')} · language {md(language_name(art['lang']))} · "
         f"{len(art['claims'])} claims" + (f" · {md_link('source', art['url'])}" if art["url"] else "")
     )
     st.html(legend())

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from claims.app import state
-from claims.app.filters import claim_filter, remember, restore
+from claims.app.filters import claim_filter, query_of, remember, restore
 from claims.app.render import badge, clip, md, md_link, sentence_context
 from claims.store import Conflict, EditError, count_claims, get_claim, history_of, list_claims, update_claim
 from claims.store.statuses import StatusError
@@ -143,39 +143,68 @@ def _speaker(r: dict) -> str:
     return r["corrected_speaker"] or r["speaker"] or "?"
 
 
+COLUMNS = [
+    "select",
+    "open",
+    "id",
+    "status",
+    "verdict_note",
+    "speaker",
+    "content",
+    "kind",
+    "confidence",
+    "assignee",
+    "updated_by",
+    "source",
+    "date",
+    "published",
+    "article",
+    "stale",
+    "version",
+]
+SORT_LABELS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "confidence_low": "Confidence, lowest first",
+    "confidence_high": "Confidence, highest first",
+    "published_new": "Published, newest first",
+    "published_old": "Published, oldest first",
+    "status": "Status",
+    "speaker": "Speaker",
+    "assignee": "Assignee",
+}
+
+
+def _open(claim_id: int | None) -> None:
+    """Open a claim in the detail view (a callback: before the page draws its widgets)."""
+    st.session_state["review_open"] = claim_id
+
+
 def _frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 "select": False,
+                "open": False,
                 "id": r["id"],
                 "status": r["status"],
                 "verdict_note": r["verdict_note"],
                 "speaker": r["corrected_speaker"] or r["speaker"],
                 "content": r["content"],
                 "kind": r["kind"],
+                "confidence": r["confidence"],
+                "assignee": r["assignee"],
+                "updated_by": r["updated_by"],
                 "source": r["source"],
                 "date": r["date"],
+                "published": r["article_published"],
                 "article": r["article_title"] or r["article_key"],
                 "stale": bool(r["stale"]),
                 "version": r["version"],
             }
             for r in rows
         ],
-        columns=[
-            "select",
-            "id",
-            "status",
-            "verdict_note",
-            "speaker",
-            "content",
-            "kind",
-            "source",
-            "date",
-            "article",
-            "stale",
-            "version",
-        ],
+        columns=COLUMNS,
     )
 
 
@@ -269,23 +298,30 @@ def render() -> None:
     who = state.editor()
     _show_flash()
     _conflicts(who)
-    f = claim_filter("review")
+    ss = st.session_state
+    f = claim_filter("review", linkable=True)
     total = count_claims(eng, f)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    c1, c2 = st.columns([1, 3])
+    _link_in(pages)
+    c1, c2, c3 = st.columns([1, 1, 2])
     restore("review_page", lambda v: isinstance(v, int) and 1 <= v <= pages)
     page = int(c1.number_input("Page", min_value=1, max_value=pages, step=1, key="review_page"))
     remember("review_page", page)
-    c2.caption(f"{total} claims · page {page} of {pages} · {PAGE_SIZE} per page")
-    nonce = st.session_state.setdefault("review_nonce", 0)
-    editor_key = f"review_editor_{nonce}_{page}_{abs(hash(repr(f))) % 10**8}"
+    restore("review_sort", lambda v: v in SORT_LABELS)
+    sort = c2.selectbox("Sort by", list(SORT_LABELS), format_func=SORT_LABELS.get, key="review_sort")
+    remember("review_sort", sort)
+    c3.caption(f"{total} claims · page {page} of {pages} · {PAGE_SIZE} per page")
+    if not total:
+        st.info("No claim matches these filters." if any(query_of("review").values()) else "No claims yet.")
+    nonce = ss.setdefault("review_nonce", 0)
+    editor_key = f"review_editor_{nonce}_{page}_{sort}_{abs(hash(repr(f))) % 10**8}"
     st.session_state["review_editor_key"] = editor_key
     # The rows (and versions) the analyst sees stay fixed while they edit: their edits are saved
     # against those versions, so a change someone made meanwhile comes back as a conflict.
     snapshots = st.session_state.setdefault("review_snapshots", {})
     if editor_key not in snapshots:
         snapshots.clear()
-        snapshots[editor_key] = list_claims(eng, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        snapshots[editor_key] = list_claims(eng, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort)
     rows = snapshots[editor_key]
     original = {r["id"]: r for r in rows}
     frame = _frame(rows)
@@ -298,17 +334,27 @@ def render() -> None:
         key=editor_key,
         hide_index=True,
         width="stretch",
-        disabled=[c for c in frame.columns if c not in ("select", *EDITABLE)],
+        disabled=[c for c in frame.columns if c not in ("select", "open", *EDITABLE)],
         column_config={
-            "select": st.column_config.CheckboxColumn("✓", width="small"),
+            "select": st.column_config.CheckboxColumn("✓", width="small", help="Select for a bulk status change"),
+            "open": st.column_config.CheckboxColumn("Open", width="small", help="Open the claim below"),
             "id": st.column_config.NumberColumn("id", width="small"),
-            "status": st.column_config.SelectboxColumn("Status", options=sts.keys, required=True),
+            "status": st.column_config.SelectboxColumn(
+                "Status", options=sts.keys, required=True, format_func=lambda k: sts.get(k).label
+            ),
             "verdict_note": st.column_config.TextColumn("Verdict note"),
             "content": st.column_config.TextColumn("Claim", width="large"),
+            "confidence": st.column_config.NumberColumn("Confidence", format="%.2f", width="small"),
+            "assignee": st.column_config.TextColumn("Assignee"),
+            "updated_by": st.column_config.TextColumn("Last edited by"),
             "version": None,
         },
     )
     track_edits(frame, original, edited)
+    ticked = {int(r["id"]) for _, r in edited[edited["open"]].iterrows()} if len(edited) else set()
+    for cid in ticked - ss.get("review_ticked", set()):  # a row just ticked "Open": open that claim
+        ss["review_open"] = cid
+    ss["review_ticked"] = ticked
     if pending:
         elsewhere = sum(1 for cid in pending if cid not in original)
         st.warning(
@@ -335,20 +381,71 @@ def render() -> None:
         label_visibility="collapsed",
     )
     if b4.button(f"Set status of {len(selected)} selected", disabled=not who or selected.empty, key="review_bulk"):
-        ok = sum(_apply(int(r["id"]), int(r["version"]), {"status": bulk_status}, who) for _, r in selected.iterrows())
+        ok = sum(
+            _apply(int(r["id"]), int(original[int(r["id"])]["version"]), {"status": bulk_status}, who)
+            for _, r in selected.iterrows()
+        )
         _flash("success", f"Set {ok} of {len(selected)} claims to {sts.get(bulk_status).label}.")
         st.session_state["review_nonce"] = nonce + 1
         st.rerun()
     if not who:
         st.info("Enter your name in the sidebar to edit.")
-    if rows:
-        st.divider()
-        labels = {
-            r["id"]: f"{r['id']}: {(r['corrected_speaker'] or r['speaker'] or '?')} — {clip(r['content'], 80)}"
-            for r in rows
-        }
-        choice = st.selectbox(
-            "Open a claim", [None, *labels], format_func=lambda i: "—" if i is None else labels[i], key="review_open"
-        )
-        if choice is not None:
-            detail(choice)
+    st.divider()
+    labels = {r["id"]: f"{r['id']}: {_speaker(r)} — {clip(r['content'], 80)}" for r in rows}
+    opened = ss.get("review_open")
+    if opened is not None and opened not in labels:  # a deep link or a claim of another page
+        c = get_claim(eng, opened)
+        if c is None:
+            ss["review_open"] = opened = None
+        else:
+            labels = {opened: f"{opened}: {_speaker(c)} — {clip(c['content'], 80)}", **labels}
+    choice = st.selectbox(
+        "Open a claim", [None, *labels], format_func=lambda i: "—" if i is None else labels[i], key="review_open"
+    )
+    _link_out(page, sort, choice)
+    if choice is not None:
+        order = [r["id"] for r in rows]
+        if choice in order:  # previous and next along the table as sorted
+            i = order.index(choice)
+            p1, p2, _ = st.columns([1, 1, 4])
+            p1.button("← Previous", key="review_prev", disabled=i == 0, on_click=_open, args=(order[i - 1],))
+            p2.button(
+                "Next →",
+                key="review_next",
+                disabled=i + 1 >= len(order),
+                on_click=_open,
+                args=(order[min(i + 1, len(order) - 1)],),
+            )
+        detail(choice)
+
+
+def _link_in(pages: int) -> None:
+    """Open what the page's link names (?claim=12, ?page=3, ?sort=…) when the link changed."""
+    qp, ss = st.query_params, st.session_state
+    seen = (qp.get("claim"), qp.get("page"), qp.get("sort"))
+    if ss.get("review_link_seen") == seen:
+        return
+    ss["review_link_seen"] = seen
+    claim, page, sort = seen
+    if claim and claim.isdigit():
+        ss["review_open"] = int(claim)
+    if page and page.isdigit() and 1 <= int(page) <= pages:
+        ss["review_page"] = int(page)
+    if sort in SORT_LABELS:
+        ss["review_sort"] = sort
+
+
+def _link_out(page: int, sort: str, claim: int | None) -> None:
+    """The page's address says what it shows (filters, page, sort, open claim), so it can be
+    shared, bookmarked and reloaded."""
+    wanted = query_of("review")
+    if page > 1:
+        wanted["page"] = str(page)
+    if sort != "newest":
+        wanted["sort"] = sort
+    if claim is not None:
+        wanted["claim"] = str(claim)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state["review_link_seen"] = (wanted.get("claim"), wanted.get("page"), wanted.get("sort"))
+    st.session_state["review_query_seen"] = repr(sorted(wanted.items()))

@@ -1,0 +1,87 @@
+"""A day's work on the desk (issue 11, flow): deep links and filters in the address, opening a
+claim from the table, next/previous, sorting, "my queue" and the other filters, languages by
+name, the CSV row that leads back to the desk."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from claims.store import ClaimFilter, ingest_text, list_claims, open_store, update_claim
+
+REVIEW = "from claims.app.main import PAGES\nfrom claims.app import state\nstate.analyst_box()\nPAGES['review'][0]()"
+EN = (
+    "Mayor Ana Ruiz said taxes would not rise. Officials said the bridge was safe. "
+    "Ruiz believes the budget is balanced."
+)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    monkeypatch.setenv("CLAIMS_DB_URL", url)
+    eng = open_store(url)
+    ingest_text(eng, EN, article_key="en", outlet="Gazette")
+    yield eng
+    eng.dispose()
+
+
+def review(query: dict | None = None, analyst: str = "asha") -> AppTest:
+    at = AppTest.from_string(REVIEW, default_timeout=60)
+    at.session_state["analyst"] = analyst
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def opened(at: AppTest) -> int | None:
+    return at.session_state["review_open"]
+
+
+def test_a_deep_link_opens_the_claim_and_filters_and_the_address_follows(db):
+    cid = list_claims(db)[-1]["id"]
+    at = review({"claim": str(cid), "q": "taxes", "status": "unverified"})
+    assert opened(at) == cid and any(f"Claim {cid}" in m.value for m in at.markdown)
+    assert at.text_input(key="review_text").value == "taxes"
+    assert at.multiselect(key="review_status").value == ["unverified"]
+    assert at.session_state["review_snapshots"][at.session_state["review_editor_key"]][0]["id"] == cid
+    at.text_input(key="review_speaker").input("Ruiz").run()
+    link = {k: at.query_params[k] for k in ("speaker", "q", "claim")}  # the address says what is shown
+    assert link == {"speaker": "Ruiz", "q": "taxes", "claim": str(cid)}
+
+
+def test_ticking_open_in_the_table_opens_the_claim_and_next_previous_walk_the_table(db):
+    rows = list_claims(db)
+    at = review()
+    key = at.session_state["review_editor_key"]
+    at.session_state[key] = {"edited_rows": {1: {"open": True}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert opened(at) == rows[1]["id"]
+    at.button(key="review_next").click().run()
+    assert opened(at) == rows[2]["id"]
+    at.button(key="review_prev").click().run()
+    assert opened(at) == rows[1]["id"]
+
+
+def test_sort_by_confidence_and_my_queue_and_flag_filters(db):
+    rows = list_claims(db)
+    update_claim(db, rows[0]["id"], base_version=1, analyst="ravi", assignee="asha")
+    at = review()
+    at.selectbox(key="review_sort").select("confidence_low").run()
+    shown = at.session_state["review_snapshots"][at.session_state["review_editor_key"]]
+    assert [r["confidence"] for r in shown] == sorted(r["confidence"] for r in rows)
+    at.checkbox(key="review_mine").check().run()
+    shown = at.session_state["review_snapshots"][at.session_state["review_editor_key"]]
+    assert [r["id"] for r in shown] == [rows[0]["id"]]
+    at.checkbox(key="review_mine").uncheck().run()
+    at.text_input(key="review_editor").input("ravi").run()
+    shown = at.session_state["review_snapshots"][at.session_state["review_editor_key"]]
+    assert [r["id"] for r in shown] == [rows[0]["id"]]
+    flagged = [r["id"] for r in list_claims(db, ClaimFilter(flag="mental_state"))]
+    assert flagged == [r["id"] for r in rows if "mental_state" in r["flags"]] and flagged
+    assert list_claims(db, ClaimFilter(flag="mental")) == []  # a whole flag, not part of one
+
+
+def test_an_empty_search_says_no_match(db):
+    at = review({"q": "nothing-like-this"})
+    assert any("No claim matches these filters." in i.value for i in at.info)
