@@ -17,6 +17,7 @@ committed (duplicates by text hash, found before any extraction) and stores the 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ class BulkCounts:
     failed: int = 0
     claims: int = 0
     batches: int = 0
+    write_seconds: float = 0.0  # time in the write transactions alone (the bench's store load rate)
     failures: list[str] = field(default_factory=list)
 
 
@@ -277,8 +279,10 @@ def bulk_ingest(
 def _commit(
     engine: Engine, batch: list[_Pending], statuses: Statuses, analyst: str, lang: str | None, counts: BulkCounts
 ) -> None:
+    t0 = time.perf_counter()
     with writing(engine) as conn:
         _write_batch(conn, batch, statuses, analyst, lang, counts)
+    counts.write_seconds += time.perf_counter() - t0
     counts.batches += 1
 
 
