@@ -30,9 +30,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     articles = claims_n = 0
+    text_out = args.format in ("jsonl", "csv")
     with _sink(args) as writer:
         items = tqdm(
-            extract_items(iter_articles(args.paths), args.lang, jobs=jobs),
+            extract_items(
+                iter_articles(args.paths), args.lang, jobs=jobs, render=args.format if jobs > 1 and text_out else None
+            ),
             desc="articles" if jobs == 1 else f"articles ({jobs} jobs)",
             unit=" art",
             file=sys.stderr,
@@ -51,7 +54,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 tqdm.write(f"skipped {item.article.origin}: {item.error}", file=sys.stderr)
                 continue
             articles += 1
-            claims_n += writer.write_all(item.rows)
+            if item.text is not None and isinstance(writer, RowWriter):  # lines the worker wrote
+                writer.fh.write(item.text)
+                claims_n += item.n_rows
+            else:
+                claims_n += writer.write_all(item.rows)
     print(f"{articles} articles, {claims_n} claims, {failed} skipped", file=sys.stderr)
     return 1 if failed else 0
 

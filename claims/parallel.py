@@ -9,6 +9,7 @@ order the articles were read, so the output is the same bytes as one process wri
 
 from __future__ import annotations
 
+import io
 import itertools
 import multiprocessing as mp
 import os
@@ -33,6 +34,9 @@ class Extracted:
     rows: list[dict[str, Any]]
     error: str | None = None
     pid: int = 0  # the process that extracted it (tests and the bench check the work was spread)
+    # with ``render``: the rows already written as JSONL or CSV lines by the worker (``rows`` empty)
+    text: str | None = None
+    n_rows: int = 0
 
 
 def default_jobs() -> int:
@@ -54,12 +58,30 @@ def extract_one(article: Article, lang: str | None) -> Extracted:
     return Extracted(article, [c.to_dict() for c in ex.claims], None, os.getpid())
 
 
-def _work(chunk: list[Article], lang: str | None) -> list[tuple[list[dict[str, Any]], str | None, int]]:
-    # the article is not sent back: the parent still holds it, and texts are the bulk of the bytes
-    out = []
+def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
+    """Rows as the lines :class:`claims.formats.RowWriter` writes for them (no CSV header)."""
+    from claims.formats import RowWriter
+    from claims.model import CLAIM_FIELDS
+
+    buf = io.StringIO()
+    writer = RowWriter(buf, fmt, CLAIM_FIELDS)
+    start = buf.tell()  # after the CSV header, which the parent writes once
+    writer.write_all(rows)
+    return buf.getvalue()[start:]
+
+
+def _work(chunk: list[Article], arg: tuple[str | None, str | None]) -> list[tuple[Any, str | None, int, int]]:
+    # the article is not sent back: the parent still holds it, and texts are the bulk of the bytes.
+    # With a text format the worker writes the lines too: the parent then only copies strings,
+    # where decoding and encoding claim dicts would make it the bottleneck on a few cores
+    lang, fmt = arg
+    out: list[tuple[Any, str | None, int, int]] = []
     for a in chunk:
         r = extract_one(a, lang)
-        out.append((r.rows, r.error, r.pid))
+        if fmt is not None and r.error is None:
+            out.append((render_rows(r.rows, fmt), None, r.pid, len(r.rows)))
+        else:
+            out.append((r.rows, r.error, r.pid, len(r.rows)))
     return out
 
 
@@ -72,16 +94,24 @@ def _warm() -> None:
 
 
 def extract_items(
-    items: Iterable[Article | InputError], lang: str | None, jobs: int = 1, chunk: int = CHUNK_ARTICLES
+    items: Iterable[Article | InputError],
+    lang: str | None,
+    jobs: int = 1,
+    chunk: int = CHUNK_ARTICLES,
+    render: str | None = None,
 ) -> Iterator[Extracted | InputError]:
     """Each input item's outcome, in input order: :class:`Extracted` for an article, the
-    :class:`InputError` itself for input that could not be read. ``jobs`` > 1 uses a process pool."""
-    for out in map_ordered(_work, items, lang, jobs=jobs, chunk=chunk):
+    :class:`InputError` itself for input that could not be read. ``jobs`` > 1 uses a process pool.
+    ``render`` ("jsonl" or "csv") has the claims come back as written lines (``Extracted.text``)."""
+    for out in map_ordered(_work, items, (lang, render), jobs=jobs, chunk=chunk):
         if isinstance(out, InputError):
             yield out
+            continue
+        article, (payload, error, pid, n) = out
+        if isinstance(payload, str):
+            yield Extracted(article, [], error, pid, payload, n)
         else:
-            article, (rows, error, pid) = out
-            yield Extracted(article, rows, error, pid)
+            yield Extracted(article, payload, error, pid, None, n)
 
 
 T = TypeVar("T")
