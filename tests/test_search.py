@@ -4,10 +4,11 @@ upgraded from before the search column existed."""
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+from alembic import command
+from sqlalchemy import create_engine
 
 from claims.store import ClaimFilter, ingest_text, list_claims, open_store
-from claims.store.db import upgrade
+from claims.store.db import _alembic_config, upgrade
 
 ZWJ = "\u200d"
 ARTICLE = (
@@ -35,12 +36,12 @@ def test_upgrade_fills_the_search_column(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     eng = open_store(url)
     ingest_text(eng, ARTICLE, article_key="a1")
-    with eng.begin() as c:  # as a store written before revision 0004 would hold it
-        c.execute(text("UPDATE claims SET content_folded = ''"))
-        c.execute(text("UPDATE alembic_version SET version_num = '0003'"))
-        c.execute(text("ALTER TABLE claims DROP COLUMN content_folded"))
     eng.dispose()
-    upgrade(create_engine(url))
+    old = create_engine(url)  # as a store written before revision 0004 holds it
+    with old.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0003")
+    upgrade(old)
+    old.dispose()
     eng = open_store(url)
     assert len(found(eng, "मरीज")) == 1
     eng.dispose()
