@@ -31,7 +31,7 @@ META_FILE = "meta.json"
 VERSION = 1
 MIN_COUNT = 3  # a word must be inside a gold cue this often to become a candidate
 C = 0.5  # inverse regularisation strength (chosen on PolNeAR dev)
-THRESHOLD = 0.4  # probability above which a candidate becomes a cue (chosen on PolNeAR dev)
+THRESHOLD = 0.35  # probability above which a candidate becomes a cue (chosen on PolNeAR dev)
 DIGITS = 3  # weights are rounded: smaller files, and bytes that do not depend on float noise
 
 # function words inside cue spans ("has said", "did not respond", "called for") are never cues
