@@ -89,6 +89,9 @@ def main() -> None:
             st.Page(fn, title=title, icon=icon, url_path=key, default=key == "review")
             for key, (fn, title, icon) in pages.items()
         ]
+        # Review is the start page, served at "/"; a link or bookmark to /review (with its
+        # filters and claim) would otherwise be "page not found" and lose them
+        + [st.Page(_review_link, title="Review", url_path="review", visibility="hidden")]
     )
     try:
         nav.run()
@@ -96,6 +99,10 @@ def main() -> None:
         if not (isinstance(e, OperationalError) or _damaged(e)):
             raise  # an integrity or programming error is a bug to see, not an outage to explain
         _unreachable(e)
+
+
+def _review_link() -> None:
+    review.render()
 
 
 def _damaged(e: DatabaseError) -> bool:
