@@ -86,7 +86,8 @@ def main() -> None:
         pages["admin"] = (admin.render, "Admin", ":material/admin_panel_settings:")
     nav = st.navigation(
         [
-            st.Page(fn, title=title, icon=icon, url_path=key, default=key == "review")
+            # the start page is served at "/"; its own path ("start") only reserves a name
+            st.Page(fn, title=title, icon=icon, url_path="start" if key == "review" else key, default=key == "review")
             for key, (fn, title, icon) in pages.items()
         ]
         # Review is the start page, served at "/"; a link or bookmark to /review (with its
