@@ -126,3 +126,34 @@ def test_paste_review_edit_reload_article_download(server, browser):
     assert by_speaker["Mukhtar Tileuberdi"]["updated_by"] == "asha"
     assert by_speaker["आंद्रेई सेरड्यूकोव"]["source"] == "एक संयुक्त ब्रीफिंग"
     ctx.close()
+
+
+def test_deep_link_to_a_saved_verdict_and_back(server, browser, tmp_path):
+    from claims.store import get_claim, ingest_text, list_claims, open_store
+
+    eng = open_store(f"sqlite:///{tmp_path / 'desk.db'}")
+    ingest_text(eng, ARTICLE, article_key="csto", title="CSTO mission", analyst="asha")
+    cid = next(c["id"] for c in list_claims(eng) if c["speaker"] == "Mukhtar Tileuberdi")
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = ctx.new_page()
+    link = f"{server}/review?speaker=Tileuberdi&claim={cid}"
+    page.goto(link)  # /review itself, with filters and the claim in the address
+    field(page, "Your name").fill("asha")
+    field(page, "Your name").press("Enter")
+    wait_idle(page)
+    page.get_by_text(f"Claim {cid}").first.wait_for(timeout=30_000)
+    page.get_by_text("1 claims").first.wait_for(timeout=30_000)  # the speaker filter from the link
+    assert field(page, "Speaker (any spelling or script)").input_value() == "Tileuberdi"
+    choose(page, "Verification status", "False")
+    field(page, "Verdict note").fill("Three weeks, not days.")
+    page.get_by_role("button", name="Save claim").click()
+    page.get_by_text(f"Claim {cid} saved.").first.wait_for(timeout=30_000)
+    assert get_claim(eng, cid)["status"] == "false"
+    assert f"claim={cid}" in page.url and "speaker=Tileuberdi" in page.url  # the address still says it
+    page.goto(page.url)  # the round trip: the same address opens the same claim, verdict saved
+    page.get_by_text(f"Claim {cid}").first.wait_for(timeout=30_000)
+    field(page, "Verdict note").wait_for(timeout=30_000)
+    assert field(page, "Verdict note").input_value() == "Three weeks, not days."
+    assert page.locator(".claim-status[data-status=false]").count() >= 1
+    ctx.close()
+    eng.dispose()
