@@ -15,20 +15,22 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from claims.lang import Cue
-from claims.learn.features import context
+from claims.learn.features import FAMILIES, context
 from claims.pipeline.cues import CueMatch
 from claims.pipeline.text import tokens
 
 MODES = ("both", "rules", "model")
+_ZEROS = (0.0,) * len(FAMILIES)
 
 
 @dataclass(frozen=True, eq=False)
 class CueModel:
-    vocab: frozenset[str]
+    vocab: frozenset[str]  # candidate words the model scores
+    never: frozenset[str]  # candidate words it never made a cue in training: "no" without scoring
     weights: dict[str, dict[str, float]]  # family -> value -> weight
     threshold: float
 
@@ -37,14 +39,14 @@ class CueModel:
         """The score above which a candidate is a cue (the threshold as log-odds)."""
         return math.log(self.threshold / (1 - self.threshold))
 
-    def score(self, f: dict[str, str]) -> float:
-        total = 0.0
-        weights = self.weights
-        for family, value in f.items():
-            table = weights.get(family)
-            if table is not None:
-                total += table.get(value, 0.0)
-        return total
+    @cached_property
+    def tables(self) -> tuple[dict[str, float], ...]:
+        """The weight table of each feature family, in the order :func:`context` gives values."""
+        return tuple(self.weights.get(family, {}) for family in FAMILIES)
+
+    def score(self, values: tuple[str | None, ...]) -> float:
+        # map over dict.get runs the look-ups in C; an absent feature (None) is in no table
+        return sum(map(dict.get, self.tables, values, _ZEROS))
 
 
 @cache
@@ -52,7 +54,7 @@ def load_model() -> CueModel:
     """The model shipped in ``claims/lang/en/model/cues.json`` (read once per process)."""
     blob = resources.files("claims.lang").joinpath("en/model/cues.json").read_text("utf-8")
     data = json.loads(blob)
-    return CueModel(frozenset(data["vocab"]), data["weights"], float(data["threshold"]))
+    return CueModel(frozenset(data["vocab"]), frozenset(data["never"]), data["weights"], float(data["threshold"]))
 
 
 def mode() -> str:
@@ -108,7 +110,8 @@ def propose(doc, lexicon: list[CueMatch], model: CueModel | None = None) -> list
         # "…, arguing that …": a participle after a comma takes the main clause's speaker
         participle = lower.endswith("ing") and text[max(0, a - 5) : a].rstrip().endswith(",")
         out.append(CueMatch(a, b, _cue(lower, participle)))
-    out.extend(c for c in lex_at.values() if c.start not in seen)
+    never = model.never
+    out.extend(c for c in lex_at.values() if c.start not in seen and text[c.start : c.end].lower() not in never)
     return sorted(out, key=lambda c: c.start)
 
 

@@ -31,7 +31,9 @@ def _shape(word: str) -> str:
     return "D" if word[:1].isdigit() else "l"
 
 
-def context(text: str, words: list[Token], k: int, s_start: int, s_end: int, in_quote: bool) -> dict[str, str]:
+def context(
+    text: str, words: list[Token], k: int, s_start: int, s_end: int, in_quote: bool
+) -> tuple[str | None, ...]:
     """The feature values of ``words[k]`` (the article's word tokens, in order) in the sentence
     ``[s_start, s_end)``.
 
@@ -52,36 +54,33 @@ def context(text: str, words: list[Token], k: int, s_start: int, s_end: int, in_
         pos += 1
     after = text[b : b + 3].lstrip(" ")[:1]
     before = text[max(s_start, a - 3) : a].rstrip(" ")[-1:]
-    f = {
-        "b": "",
-        "w": w,
-        "s3": w[-3:],
-        "s2": w[-2:],
-        "p1": p1l,
-        "p2": p2,
-        "n1": n1,
-        "n2": n2,
-        "w|n1": f"{w}|{n1}",
-        "p1|w": f"{p1l}|{w}",
-        "shape_p1": _shape(p1),
-        "after": after if after and not after.isalnum() else "w",
-        "before": before if before and not before.isalnum() else "w",
-        "pos": str(pos),
-    }
-    if p1l in _PRONOUNS:
-        f["pron"] = ""
-    if in_quote:
-        f["inq"] = ""
-        f["inq|w"] = w
-    if _QUOTE.search(text, s_start, a):
-        f["q_before"] = ""
-    if _QUOTE.search(text, b, s_end):
-        f["q_after"] = ""
-    if w[:1] != word[:1]:
-        f["cap"] = ""
-    return f
+    q_before = _QUOTE.search(text, s_start, a) is not None
+    q_after = _QUOTE.search(text, b, s_end) is not None
+    # one value per family, in the order of FAMILIES; None: the binary feature is absent
+    return (
+        "",
+        w,
+        w[-3:],
+        w[-2:],
+        p1l,
+        p2,
+        n1,
+        n2,
+        f"{w}|{n1}",
+        f"{p1l}|{w}",
+        _shape(p1),
+        after if after and not after.isalnum() else "w",
+        before if before and not before.isalnum() else "w",
+        str(pos),
+        "" if p1l in _PRONOUNS else None,
+        "" if in_quote else None,
+        w if in_quote else None,
+        "" if q_before else None,
+        "" if q_after else None,
+        "" if w[:1] != word[:1] else None,
+    )
 
 
-def names(f: dict[str, str]) -> list[str]:
+def names(values: tuple[str | None, ...]) -> list[str]:
     """The features as names ("p1=he") for training."""
-    return [f"{k}={v}" for k, v in f.items()]
+    return [f"{k}={v}" for k, v in zip(FAMILIES, values, strict=True) if v is not None]
