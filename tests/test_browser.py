@@ -125,6 +125,8 @@ def test_paste_review_edit_reload_article_download(server, browser):
     assert by_speaker["Mukhtar Tileuberdi"]["status"] == "false"
     assert by_speaker["Mukhtar Tileuberdi"]["updated_by"] == "asha"
     assert by_speaker["आंद्रेई सेरड्यूकोव"]["source"] == "एक संयुक्त ब्रीफिंग"
+    # each row leads back to its claim in this desk
+    assert {r["desk_url"] for r in rows} == {f"{server}/review?claim={r['desk_id']}" for r in rows}
     ctx.close()
 
 

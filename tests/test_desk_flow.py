@@ -85,3 +85,32 @@ def test_sort_by_confidence_and_my_queue_and_flag_filters(db):
 def test_an_empty_search_says_no_match(db):
     at = review({"q": "nothing-like-this"})
     assert any("No claim matches these filters." in i.value for i in at.info)
+
+
+def test_history_reads_as_local_time_labels_and_lists(db):
+    from claims.app.pages.review import history_frame
+    from claims.store import history_of, load_statuses
+
+    cid = list_claims(db)[0]["id"]
+    update_claim(
+        db, cid, base_version=1, analyst="asha", status="false", evidence="https://a.example/1\nhttps://b.example/2"
+    )
+    frame = history_frame(history_of(db, cid), load_statuses())
+    rows = {r["what"]: r for r in frame.to_dict("records")}
+    assert rows["Status"]["before"] == "Unverified" and rows["Status"]["after"] == "False"
+    assert rows["Evidence"]["after"] == "https://a.example/1\nhttps://b.example/2"  # a list, not JSON
+    assert len(rows["Status"]["when"].split()[1]) == 8  # HH:MM:SS, to the second
+
+
+def test_the_csv_row_carries_the_claims_number_and_link(db):
+    import csv
+    import io
+
+    from claims.store.export import write_rows
+    from claims.store.query import iter_claims
+
+    buf = io.StringIO()
+    write_rows(iter_claims(db), buf, "csv", desk="https://desk.example.org/")
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert [r["desk_url"] for r in rows] == [f"https://desk.example.org/review?claim={r['desk_id']}" for r in rows]
+    assert {int(r["desk_id"]) for r in rows} == {c["id"] for c in list_claims(db)}

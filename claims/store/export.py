@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from datetime import datetime
 from typing import IO, Any
@@ -41,11 +42,21 @@ EXPORT_COLUMNS = (
     "updated_by",
     "updated_at",
     "version",
+    "desk_id",  # the claim's number in the desk
+    "desk_url",  # a link that opens it there (when the desk's address is known)
 )
 
 
-def export_row(r: dict[str, Any]) -> dict[str, Any]:
-    """A stored claim as an export row: contract ids, corrections applied, evidence as a list."""
+def desk_link(claim_id: int, desk: str | None = None) -> str:
+    """The desk's link to a claim: ``desk`` (else ``$CLAIMS_DESK_URL``) + ``/review?claim=ID``;
+    "" when neither says where the desk is."""
+    base = (desk if desk is not None else os.environ.get("CLAIMS_DESK_URL", "")).strip().rstrip("/")
+    return f"{base}/review?claim={claim_id}" if base else ""
+
+
+def export_row(r: dict[str, Any], desk: str | None = None) -> dict[str, Any]:
+    """A stored claim as an export row: contract ids, corrections applied, evidence as a list,
+    and the claim's number and link in the desk (so a spreadsheet row and the desk meet)."""
     evidence = json.loads(r.get("evidence") or "[]")
     updated = r.get("updated_at")
     return {
@@ -78,12 +89,15 @@ def export_row(r: dict[str, Any]) -> dict[str, Any]:
         "updated_by": r["updated_by"],
         "updated_at": updated.isoformat() if isinstance(updated, datetime) else (updated or ""),
         "version": r["version"],
+        "desk_id": r["id"],
+        "desk_url": desk_link(r["id"], desk),
     }
 
 
-def write_rows(rows: Iterable[dict[str, Any]], fh: IO[str], fmt: str) -> int:
-    """Stored claims to ``fh`` as ``csv`` (spreadsheet-safe) or ``jsonl``; returns the count."""
-    return RowWriter(fh, fmt, EXPORT_COLUMNS).write_all(export_row(r) for r in rows)
+def write_rows(rows: Iterable[dict[str, Any]], fh: IO[str], fmt: str, desk: str | None = None) -> int:
+    """Stored claims to ``fh`` as ``csv`` (spreadsheet-safe) or ``jsonl``; returns the count.
+    ``desk``: the desk's address for the links (default ``$CLAIMS_DESK_URL``)."""
+    return RowWriter(fh, fmt, EXPORT_COLUMNS).write_all(export_row(r, desk) for r in rows)
 
 
 def claim_review(r: dict[str, Any], statuses: Statuses, publisher: str = "claims desk") -> dict[str, Any] | None:
@@ -127,9 +141,7 @@ def claim_review(r: dict[str, Any], statuses: Statuses, publisher: str = "claims
 # (which puts the parser in a state where a later "<script>" swallows the page) or, for old
 # script parsers, raw line separators. Outside strings JSON has none of these characters, so
 # escaping them everywhere gives the same JSON value.
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def script_safe_json(value: Any, **kwargs: Any) -> str:

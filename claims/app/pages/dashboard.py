@@ -9,8 +9,10 @@ claims, and the browser fetched both files before anyone asked for them.
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -58,8 +60,23 @@ def _export(write: Callable[[io.TextIOBase], object], bom: bool) -> Callable[[],
     return build
 
 
-def csv_export(eng: Engine, f: ClaimFilter) -> Callable[[], bytes]:
-    return _export(lambda fh: write_rows(iter_claims(eng, f), fh, "csv"), bom=True)
+def desk_address() -> str:
+    """Where analysts reach this desk, for the links in the CSV: ``$CLAIMS_DESK_URL`` (behind a
+    proxy the browser's address is the one to give), else the address this page was opened at."""
+    configured = os.environ.get("CLAIMS_DESK_URL", "").strip()
+    if configured:
+        return configured
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:  # no browser (AppTest, a bare run): no address to give
+        return ""
+    if parts.scheme not in ("http", "https"):
+        return ""
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rsplit('/', 1)[0]}"
+
+
+def csv_export(eng: Engine, f: ClaimFilter, desk: str = "") -> Callable[[], bytes]:
+    return _export(lambda fh: write_rows(iter_claims(eng, f), fh, "csv", desk), bom=True)
 
 
 def claimreview_export(eng: Engine, f: ClaimFilter, sts: Statuses) -> Callable[[], bytes]:
@@ -87,7 +104,12 @@ def render() -> None:
     verdicts = sum(n for k, n in by_status.items() if k in sts.keys and sts.get(k).final)
     d1, d2 = st.columns(2)
     d1.download_button(
-        f"CSV ({total} claims)", csv_export(eng, f), "claims.csv", "text/csv", key="download_csv", on_click="ignore"
+        f"CSV ({total} claims)",
+        csv_export(eng, f, desk_address()),
+        "claims.csv",
+        "text/csv",
+        key="download_csv",
+        on_click="ignore",
     )
     d2.download_button(
         f"ClaimReview JSON-LD ({verdicts} verdicts)",

@@ -3,8 +3,11 @@ status changes, conflicts shown with what the other analyst changed, and a detai
 
 from __future__ import annotations
 
+import json
 import math
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +28,8 @@ FIELD_LABELS = {
     "assignee": "Assignee",
     "corrected_speaker": "Corrected speaker",
     "content": "Claim text",
+    "person": "Speaker (person)",
+    "stale": "Gone from the latest extraction",
 }
 
 
@@ -208,6 +213,51 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     )
 
 
+def history_frame(hist: list, sts: Any) -> pd.DataFrame:
+    """The history as an analyst reads it: local time to the second, field labels, statuses by
+    label, evidence lists one link per line."""
+    tz = local_zone()
+
+    def value(field: str, text: str) -> str:
+        if field == "status" and text in sts.keys:
+            return sts.get(text).label
+        if text.startswith("["):  # a list stored as JSON (evidence)
+            try:
+                return "\n".join(str(x) for x in json.loads(text)) or "—"
+            except ValueError:
+                return text
+        return text
+
+    rows = []
+    for h in hist:
+        try:
+            at = datetime.fromisoformat(h.at)
+            at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(tz)
+            when = at.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+        except ValueError:
+            when = h.at
+        rows.append(
+            {
+                "when": when,
+                "who": h.by,
+                "what": _label(h.field),
+                "before": value(h.field, h.old),
+                "after": value(h.field, h.new),
+                "version": h.version,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def local_zone() -> tzinfo:
+    """The analyst's time zone as the browser reports it (else the server's)."""
+    try:
+        name = st.context.timezone
+        return ZoneInfo(name) if name else datetime.now().astimezone().tzinfo or UTC
+    except Exception:  # no browser or an unknown zone name: the server's own
+        return datetime.now().astimezone().tzinfo or UTC
+
+
 def _save_detail(claim_id: int) -> None:
     """The detail form's Save (a callback): every field as in the form, against the version the
     analyst opened; the store writes only what they changed from it."""
@@ -283,11 +333,7 @@ def detail(claim_id: int) -> None:
     hist = history_of(eng, claim_id)
     st.markdown("**History**")
     if hist:
-        st.dataframe(
-            pd.DataFrame([h.__dict__ for h in hist])[["at", "by", "field", "old", "new", "version"]],
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(history_frame(hist, sts), hide_index=True, width="stretch")
     else:
         st.caption("No changes yet.")
 
