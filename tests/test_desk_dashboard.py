@@ -58,3 +58,19 @@ def test_outlet_and_language_lists_read_an_index(db):
                 sql = str(select(col).distinct().order_by(col).compile(db))
                 plan = " ".join(str(r[-1]) for r in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
                 assert "COVERING INDEX" in plan, plan  # the rows (and their text) are not read
+
+
+def test_dashboard_shows_share_reviewed_per_analyst_and_over_time(db):
+    from claims.store import counts_by
+    from claims.store.query import reviews_by_analyst
+
+    ingest_text(db, EN, article_key="en", outlet="Gazette", published="2024-03-05")
+    ids = [c["id"] for c in list_claims(db)]
+    update_claim(db, ids[0], base_version=1, analyst="asha", status="false")
+    update_claim(db, ids[1], base_version=1, analyst="ravi", status="in_progress")
+    update_claim(db, ids[1], base_version=2, analyst="asha", status="true")
+    assert reviews_by_analyst(db) == [("asha", 2), ("ravi", 1)]
+    assert counts_by(db, "month") == [("2024-03", 2)]
+    at = AppTest.from_string("from claims.app.main import PAGES\nPAGES['dashboard'][0]()", default_timeout=60).run()
+    assert not at.exception
+    assert any("2 reviewed (100%)" in c.value for c in at.caption)

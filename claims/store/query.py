@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Select, and_, func, literal, or_, select
 from claims.lang import available, load
 from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.db import reading
-from claims.store.schema import article_speakers, articles, claims, persons
+from claims.store.schema import article_speakers, articles, claims, history, persons
 from claims.store.search import contains
 from claims.store.speaker_search import find_persons
 
@@ -217,8 +217,14 @@ def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: 
     largest first."""
     if column == "person":
         return _counts_by_person(engine, f or ClaimFilter(), limit)
+    if column == "month":  # claims over time: by the month the article was published (YYYY-MM)
+        month = func.substr(articles.c.published, 1, 7)
+        stmt = _select(engine, f or ClaimFilter(), [month, func.count()]).group_by(month).order_by(month)
+        with reading(engine) as conn:
+            return [(r[0], r[1]) for r in conn.execute(stmt)][-limit:]
     col = {
         "status": claims.c.status,
+        "updated_by": claims.c.updated_by,
         "speaker": SHOWN_SPEAKER,
         "outlet": articles.c.outlet,
         "lang": claims.c.lang,
@@ -228,6 +234,22 @@ def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: 
         _select(engine, f or ClaimFilter(), [col, func.count().label("n")])
         .group_by(col)
         .order_by(func.count().desc())
+        .limit(limit)
+    )
+    with reading(engine) as conn:
+        return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+def reviews_by_analyst(engine: Engine, f: ClaimFilter | None = None, limit: int = 30) -> list[tuple[str, int]]:
+    """Claims each analyst set a status on (from the history, whoever changed it last), most first."""
+    stmt = (
+        select(history.c.by, func.count(func.distinct(history.c.claim_id)))
+        .select_from(
+            history.join(claims, claims.c.id == history.c.claim_id).join(articles, articles.c.id == claims.c.article_id)
+        )
+        .where(history.c.field == "status", *_where(engine, f or ClaimFilter()))
+        .group_by(history.c.by)
+        .order_by(func.count(func.distinct(history.c.claim_id)).desc())
         .limit(limit)
     )
     with reading(engine) as conn:

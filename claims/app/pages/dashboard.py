@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
@@ -22,7 +23,7 @@ from claims.app import state
 from claims.app.filters import claim_filter
 from claims.store import ClaimFilter, count_claims, counts_by
 from claims.store.export import write_claimreview, write_rows
-from claims.store.query import iter_claims
+from claims.store.query import iter_claims, reviews_by_analyst
 from claims.store.statuses import Statuses
 
 SPOOL = 8 * 2**20  # an export larger than this is built on disk, not in the server's memory
@@ -40,6 +41,32 @@ def _chart(title: str, pairs: list[tuple], label: str) -> None:
         rows.append((name if seen[name] == 1 else f"{name} ({seen[name]})", n))
     df = pd.DataFrame(rows, columns=[label, "claims"]).set_index(label)
     st.bar_chart(df, horizontal=True)
+
+
+def _status_chart(by_status: dict[str, int], sts: Statuses) -> None:
+    """Claims by status in the statuses file's own order and colours."""
+    st.markdown("**By status**")
+    keys = [k for k in sts.keys if by_status.get(k)] + [k for k in by_status if k not in sts.keys]
+    if not keys:
+        st.caption("nothing yet")
+        return
+    label = {k: sts.get(k).label if k in sts.keys else k for k in keys}
+    color = {k: sts.get(k).color if k in sts.keys else "#9e9e9e" for k in keys}
+    data = pd.DataFrame({"status": [label[k] for k in keys], "claims": [by_status[k] for k in keys]})
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("status:N", sort=[label[k] for k in keys], title=None),
+            x=alt.X("claims:Q"),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=[label[k] for k in keys], range=[color[k] for k in keys]),
+                legend=None,
+            ),
+        )
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 def _export(write: Callable[[io.TextIOBase], object], bom: bool) -> Callable[[], bytes]:
@@ -92,13 +119,34 @@ def render() -> None:
     cols = st.columns(len(sts.items))
     for col, s in zip(cols, sts.items, strict=True):
         col.metric(s.label, by_status.get(s.key, 0))
-    st.caption(f"{total} claims match the filters.")
+    reviewed = sum(n for k, n in by_status.items() if k != sts.keys[0])
+    st.caption(
+        f"{total} claims match the filters · {reviewed} reviewed"
+        + (f" ({100 * reviewed / total:.0f}%)" if total else "")
+        + f" (any status but {sts.get(sts.keys[0]).label})."
+    )
     c1, c2 = st.columns(2)
     with c1:
-        _chart("By status", [(sts.get(k).label if k in sts.keys else k, n) for k, n in by_status.items()], "status")
+        _status_chart(by_status, sts)
     with c2:
         _chart("By outlet", [(o or "(none)", n) for o, n in counts_by(eng, "outlet", f, limit=15)], "outlet")
-    _chart("Top speakers", [(s or "(none)", n) for s, n in counts_by(eng, "person", f, limit=20)], "speaker")
+    c3, c4 = st.columns(2)
+    with c3:
+        _chart(
+            "Top speakers (claims per person)",
+            [(s or "(none)", n) for s, n in counts_by(eng, "person", f, limit=20)],
+            "speaker",
+        )
+    with c4:
+        _chart("Claims reviewed per analyst", reviews_by_analyst(eng, f), "analyst")
+    months = counts_by(eng, "month", f, limit=36)
+    st.markdown("**Claims over time** (by the article's month of publication)")
+    if months:
+        st.bar_chart(
+            pd.DataFrame([(m or "(no date)", n) for m, n in months], columns=["month", "claims"]).set_index("month")
+        )
+    else:
+        st.caption("nothing yet")
 
     st.subheader("Download")
     verdicts = sum(n for k, n in by_status.items() if k in sts.keys and sts.get(k).final)
