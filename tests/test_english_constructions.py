@@ -60,3 +60,43 @@ def test_attribution_inside_the_sentence_between_commas():
     [c] = claims_of("The museum, Mr. Obama said, would make visitors face uncomfortable truths.")
     assert c.speaker == "Obama"
     assert c.content == "The museum, Mr. Obama said, would make visitors face uncomfortable truths"
+
+
+def test_anonymous_officials():
+    [c] = claims_of("Two officials who spoke on condition of anonymity said the talks had collapsed.")
+    assert (c.speaker, c.speaker_type, c.content) == ("Two officials", "anonymous", "the talks had collapsed")
+
+
+def test_progressive_cue_takes_its_own_subject():
+    [c] = claims_of("The minister is saying that the budget will be balanced next year.")
+    assert (c.speaker_mention, c.content) == ("The minister", "the budget will be balanced next year")
+
+
+def test_dismissed_reports_that():
+    [c] = claims_of("The company dismissed reports that it was planning layoffs in March.")
+    assert (c.speaker, c.cue, c.content) == ("The company", "dismissed", "it was planning layoffs in March")
+
+
+def test_told_by_gives_the_agent_as_speaker():
+    [c] = claims_of("Jones was told by two police officers that the road would be closed.")
+    assert (c.speaker, c.speaker_type, c.content) == ("two police officers", "anonymous", "the road would be closed")
+
+
+def test_sources_in_a_statement_on_twitter_in_an_interview():
+    a = claims_of("Smith said in a statement that the firm would appeal the ruling.")[0]
+    b = claims_of("Smith said in an interview with CNN that the firm would appeal.")[0]
+    c = claims_of("Smith wrote on Twitter that the firm would appeal the ruling.")[0]
+    assert (a.source, b.source, c.source) == ("in a statement", "in an interview with CNN", "on Twitter")
+
+
+def test_pronoun_after_a_person_introduced_without_speaking():
+    text = "Defence Minister Laura Bianchi met her counterpart in Rome on Monday. She said the talks were productive."
+    [c] = claims_of(text)
+    assert (c.speaker, c.speaker_mention) == ("Laura Bianchi", "She")
+
+
+def test_quote_continued_in_a_new_paragraph():
+    text = "Smith said: “The plan is sound and it will pass.\n\n“We have the votes in the Senate.”\n\nOther news."
+    [c] = claims_of(text)
+    assert c.speaker == "Smith"
+    assert c.content.endswith("We have the votes in the Senate")

@@ -11,6 +11,7 @@ from claims.model import Claim, Extraction
 from claims.pipeline import context
 from claims.pipeline.entities import Entity, Registry
 from claims.pipeline.frames import Doc, Raw, all_frames, trim
+from claims.pipeline.frames.subject_verb import opening_names
 from claims.pipeline.frames.verb_final import ROLE_REACH
 from claims.pipeline.mentions import Mention, analyse, left_np
 from claims.pipeline.normalise import Folded, fold
@@ -209,6 +210,11 @@ def _extract_pass(
         # people become antecedents of pronouns; organisations only of generic nouns ("पार्टी")
         if pack.verb_final and m.kind == "name" and m.start not in contents:
             agents_in.setdefault(doc.sent_at(m.start), []).append((m, e))
+    if not pack.verb_final and "pronoun" in kinds:
+        # English: a person a sentence opens with is a pronoun's antecedent, speaking or not
+        for m in opening_names(doc):
+            if m.start not in contents:
+                agents_in.setdefault(doc.sent_at(m.start), []).append((m, registry.known(_surface_mention(folded, m))))
     for m in titled_names(doc) if "role" in kinds else []:
         registry.known(_surface_mention(folded, m))
     entity_of: dict[int, Entity | None] = {}

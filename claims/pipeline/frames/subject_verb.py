@@ -94,6 +94,68 @@ def _clause_start(text: str, floor: int, end: int) -> int | None:
     return floor if lo == floor else None
 
 
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "am", "be", "been", "being"})
+# nouns that a denial or confirmation takes before the content: "dismissed reports that …"
+_REPORT_NOUNS = frozenset(
+    ["reports", "report", "claims", "claim", "allegations", "suggestions", "rumours", "rumors", "accusations"]
+    + ["speculation"]
+)
+# "two police officers", "several witnesses": people counted, not named, are anonymous sources
+_COUNTED = frozenset(["two", "three", "four", "five", "six", "several", "some", "many", "a", "an", "one"])
+
+
+def _after_auxiliary(text: str, floor: int, pos: int) -> bool:
+    """Whether the word before ``pos`` is a form of "be": "The minister is saying …" is a
+    progressive cue with its own subject, not the participle of "…, saying …"."""
+    words = text[max(floor, pos - 12) : pos].split()
+    return bool(words) and words[-1].lower() in _AUXILIARIES
+
+
+def _passive_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention, int] | None:
+    """ "Jones was told by two police officers that …": the agent after "by" is the speaker (not
+    the person told), and the content starts after the agent. None for any other shape."""
+    text = doc.text
+    if not cue.cue.takes_object or not _after_auxiliary(text, doc.sents[si].start, cue.start):
+        return None
+    rest = text[cue.end : cue.end + 4]
+    if not rest.startswith(" by "):
+        return None
+    toks = doc.toks[si]
+    np = right_np(doc.pack, text, toks, doc.tok_index(si, cue.end + 4))
+    m = analyse(doc.pack, text, np, -1) if np else None
+    if m is None or m.kind == "relative":
+        return None
+    if m.kind != "name" and np[0].text.lower() in _COUNTED:
+        m.kind = "anonymous"
+    return m, np[-1].end
+
+
+def _anonymous_subject(doc: Doc, si: int, cue: CueMatch) -> Mention | None:
+    """ "Two officials who spoke on condition of anonymity said …": the noun phrase before an
+    anonymity clause that runs up to the cue is an anonymous speaker."""
+    pack, text = doc.pack, doc.text
+    sent = doc.sents[si]
+    head = text[max(sent.start, cue.start - 200) : cue.start]
+    low = head.lower()
+    for marker in pack.anonymous_markers:
+        at = low.find(marker)
+        if at < 0 or len(head) - at - len(marker) > 80:
+            continue
+        start = cue.start - len(head) + at
+        toks = doc.toks[si]
+        j = doc.tok_index(si, start) - 1
+        while j >= 0 and toks[j].text.lower() in ("who", "which", "spoke", "speaking"):
+            j -= 1
+        if j < 0:
+            return None
+        m = analyse(pack, text, left_np(pack, text, toks, j), sent.start)
+        if m is None or m.kind in ("relative", "pronoun"):
+            return None
+        m.kind = "anonymous"
+        return m
+    return None
+
+
 _PAREN_REACH = 40  # characters of "(D-Wis.)", "(R-S.C.)", "(pictured)" between a name and its cue
 
 
@@ -236,6 +298,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
     pack, text = doc.pack, doc.text
     out: list[Raw] = []
     participles = _Participles(doc)
+    absorbed: set[int] = set()
     comps = pack.g("complementisers")
     for n, cue in enumerate(doc.cues):
         if n in used:
@@ -243,7 +306,7 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
         si = doc.sent_at(cue.start)
         sent = doc.sents[si]
         flags = cue_flags(cue)
-        if cue.cue.participle:
+        if cue.cue.participle and not _after_auxiliary(text, sent.start, cue.start):
             toks = doc.toks[si]
             m = _previous_speaker(doc, n, si) or analyse(pack, text, right_np(pack, text, toks, 0), sent.start)
             if m and m.kind in ("name", "pronoun", "organization"):
@@ -258,14 +321,20 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
         nxt = text[cue.end : cue.end + 12].split(maxsplit=1)
         if nxt and nxt[0] in pack.g("not_after_cue"):
             continue  # "is said to have", "said to be": hearsay without a speaker
-        m = subject(doc, si, cue)
+        if cue.start in absorbed:
+            continue  # "dismissed reports that …": the noun is part of the cue before it
+        passive = _passive_agent(doc, si, cue)
+        m = passive[0] if passive else subject(doc, si, cue) or _anonymous_subject(doc, si, cue)
         # the content before a speaker ("…, a source said") is read from at most WINDOW characters
         # back, so that a sentence of a megabyte costs what a normal one does
         win = max(sent.start, cue.start - WINDOW)
         before_cue = text[win : cue.start]
         if m and m.kind != "relative":
-            pos, source = _skip_after_cue(doc, si, cue)
-            nxt = tokens(text, pos, min(sent.end, pos + 40))[:1]
+            pos, source = _skip_after_cue(doc, si, cue) if passive is None else (passive[1], "")
+            nxt = tokens(text, pos, min(sent.end, pos + 40))[:2]
+            if len(nxt) == 2 and nxt[0].text.lower() in _REPORT_NOUNS and nxt[1].text in comps:
+                absorbed.add(nxt[0].start)  # "denied reports that …", "dismissed claims that …"
+                nxt = nxt[1:]
             if nxt and nxt[0].text in comps:
                 pos = nxt[0].end
             a, b = trim(text, pos, sent.end)
@@ -293,3 +362,24 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
                 if word_count(doc, a, b) >= 3:
                     out.append(Raw((a, b), cue, m, kind_of(doc, a, b), si, flags))
     return out
+
+
+def opening_names(doc: Doc) -> list[Mention]:
+    """People a sentence opens with ("Defence Minister Laura Bianchi met her counterpart …"): the
+    sentence is about them, so a pronoun after it ("She said …") may refer to them even though
+    they did not speak. Only sentences opening with a capital letter are tokenised, and only
+    their first words."""
+    pack, text = doc.pack, doc.text
+    out = []
+    for sent in doc.sents:
+        if not text[sent.start : sent.start + 1].isupper():
+            continue
+        head = tokens(text, sent.start, min(sent.end, sent.start + 80))
+        n = 0
+        while n < len(head) and n < 6 and head[n].text[:1].isupper():
+            n += 1  # the capitalised words the sentence opens with: "Defence Minister Laura Bianchi"
+        m = analyse(pack, text, head[:n], sent.start) if n else None
+        if m is not None and m.kind == "name":
+            out.append(m)
+    return out
+
