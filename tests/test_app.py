@@ -146,8 +146,15 @@ def test_speakers_page_merge_split_reassign(db):
     ingest_text(db, "Hanna Petrova said the dam was unsafe.", article_key="b")  # a typo in the source
     at = page("speakers")
     assert not at.exception
-    people = at.session_state["merge_keep"], at.session_state["merge_drop"]
-    assert people[0] != people[1]
+    assert at.session_state["merge_keep"] is None and at.session_state["merge_drop"] is None  # nothing pre-chosen
+    anna, hanna = sorted({r["person_id"] for r in list_claims(db)})
+    at.selectbox(key="merge_keep").set_value(anna)
+    at.selectbox(key="merge_drop").set_value(hanna).run()
+    assert at.button(key="merge_go").disabled  # until the analyst confirms, naming both
+    assert (
+        "Hanna Petrova" in at.checkbox(key="merge_sure").label and "Anna Petrova" in at.checkbox(key="merge_sure").label
+    )
+    at.checkbox(key="merge_sure").check().run()
     at.button(key="merge_go").click().run()
     assert any("Merged" in s for s in texts(at, "success"))
     assert len({r["person_id"] for r in list_claims(db)}) == 1

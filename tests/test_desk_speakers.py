@@ -97,3 +97,37 @@ def test_two_people_called_modi_stay_two(archive, tmp_path, monkeypatch):
         len(shown) == 1
         and at.session_state["review_snapshots"][at.session_state["review_editor_key"]][0]["speaker"] in shown
     )
+
+
+def test_a_merge_can_be_undone_from_the_speakers_page(engine, monkeypatch):
+    ingest_text(engine, "Anna Petrova said the dam was safe.", article_key="a", analyst="asha")
+    ingest_text(engine, "Hanna Petrova said the dam was unsafe.", article_key="b", analyst="asha")
+    before = {c["id"]: c["person_id"] for c in list_claims(engine)}
+    if engine.url.get_backend_name() != "sqlite":
+        from claims.store.speakers import merge_persons, unmerge_persons
+
+        keep, drop = sorted(set(before.values()))
+        merge_persons(engine, keep, drop, analyst="asha")
+        unmerge_persons(engine, keep, drop, analyst="asha")
+    else:
+        monkeypatch.setenv("CLAIMS_DB_URL", str(engine.url))
+        script = "from claims.app.main import PAGES\nfrom claims.app import state\n"
+        script += "state.analyst_box()\nPAGES['speakers'][0]()"
+        at = AppTest.from_string(script, default_timeout=60)
+        at.session_state["analyst"] = "asha"
+        at.run()
+        keep, drop = sorted(set(before.values()))
+        at.selectbox(key="merge_keep").set_value(keep)
+        at.selectbox(key="merge_drop").set_value(drop).run()
+        at.checkbox(key="merge_sure").check().run()
+        at.button(key="merge_go").click().run()
+        assert len({c["person_id"] for c in list_claims(engine)}) == 1
+        at.button(key="merge_undo_go").click().run()
+        assert any("Merge undone" in s.value for s in at.success)
+    assert {c["id"]: c["person_id"] for c in list_claims(engine)} == before  # as before the merge
+    assert {p["name"]: p["aliases"] for p in list_persons(engine)} == {
+        "Anna Petrova": ["Anna Petrova"],
+        "Hanna Petrova": ["Hanna Petrova"],
+    }
+    fields = [h.field for c in list_claims(engine) for h in history_of(engine, c["id"])]
+    assert fields.count("person") == 2  # the merge and its undo of the one claim moved, both logged

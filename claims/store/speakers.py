@@ -18,7 +18,7 @@ from claims.store.accounts import check_can_edit
 from claims.store.db import reading, writing
 from claims.store.linking import lock_persons, now
 from claims.store.revisions import write_claim
-from claims.store.schema import article_speakers, claims, persons
+from claims.store.schema import article_speakers, claims, history, persons
 from claims.store.speaker_search import find_persons
 from claims.store.workflow import EditError
 
@@ -97,6 +97,45 @@ def merge_persons(engine: Engine, keep_id: int, drop_id: int, *, analyst: str) -
         conn.execute(update(persons).where(persons.c.merged_into == drop_id).values(merged_into=keep_id))
         conn.execute(update(article_speakers).where(article_speakers.c.person_id == drop_id).values(person_id=keep_id))
         return _move_claims(conn, claims.c.person_id == drop_id, keep_id, analyst, drop.name, keep.name)
+
+
+def unmerge_persons(engine: Engine, keep_id: int, drop_id: int, *, analyst: str) -> int:
+    """Undo :func:`merge_persons`: ``drop_id`` is a speaker again, with the claims the merge moved
+    (their last person change was that merge) and its article speakers; the names it brought are
+    taken off ``keep_id``. Logged like the merge. Returns the number of claims moved back."""
+    if not analyst.strip():
+        raise EditError("an analyst name is required")
+    with writing(engine) as conn:
+        check_can_edit(conn, analyst)
+        lock_persons(conn)
+        keep = _live(conn, keep_id)
+        drop = conn.execute(select(persons).where(persons.c.id == drop_id)).first()
+        if drop is None or drop.merged_into != keep_id:
+            raise EditError(f"speaker #{drop_id} is not merged into #{keep_id}")
+        brought = set(json.loads(drop.aliases)) | {drop.name}
+        own = [a for a in json.loads(keep.aliases) if a not in brought or a == keep.name]
+        conn.execute(update(persons).where(persons.c.id == keep_id).values(aliases=json.dumps(own, ensure_ascii=False)))
+        conn.execute(update(persons).where(persons.c.id == drop_id).values(merged_into=None))
+        conn.execute(
+            update(article_speakers)
+            .where(article_speakers.c.person_id == keep_id, article_speakers.c.name.in_(brought))
+            .values(person_id=drop_id)
+        )
+        # the claims whose latest person change is this merge (drop's name → keep's name)
+        latest = (
+            select(history.c.claim_id, func.max(history.c.id).label("last"))
+            .where(history.c.field == "person")
+            .group_by(history.c.claim_id)
+            .subquery()
+        )
+        moved = (
+            select(history.c.claim_id)
+            .join(latest, latest.c.last == history.c.id)
+            .where(history.c.old == drop.name, history.c.new == keep.name)
+        )
+        return _move_claims(
+            conn, (claims.c.person_id == keep_id) & claims.c.id.in_(moved), drop_id, analyst, keep.name, drop.name
+        )
 
 
 def split_alias(engine: Engine, person_id: int, alias: str, *, analyst: str) -> int:

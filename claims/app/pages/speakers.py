@@ -8,7 +8,7 @@ import streamlit as st
 from claims.app import state
 from claims.app.render import md
 from claims.store import Conflict, EditError, get_claim, update_claim
-from claims.store.speakers import list_persons, merge_persons, split_alias
+from claims.store.speakers import list_persons, merge_persons, split_alias, unmerge_persons
 
 
 def render() -> None:
@@ -20,7 +20,7 @@ def render() -> None:
     search = st.text_input("Search speakers", key="speakers_search")
     people = list_persons(eng, search=search)
     if not people:
-        st.info("No speakers yet.")
+        st.info("No speaker matches that search." if search.strip() else "No speakers yet.")
         return
     table = pd.DataFrame(
         [
@@ -43,18 +43,38 @@ def render() -> None:
         st.session_state.setdefault("speakers_flash", []).append((kind, msg))
 
     st.subheader("Merge two speakers")
-    c1, c2, c3 = st.columns([2, 2, 1])
-    keep = c1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
-    drop = c2.selectbox(
-        "Merge into it", list(labels), format_func=labels.get, key="merge_drop", index=min(1, len(labels) - 1)
-    )
-    if c3.button("Merge", disabled=not who or keep == drop, key="merge_go"):
-        try:
-            n = merge_persons(eng, keep, drop, analyst=who)
-            flash("success", f"Merged {md(labels[drop])} into {md(labels[keep])}: {n} claims moved.")
-        except EditError as e:
-            flash("error", md(e))
-        st.rerun()
+    # nothing chosen until the analyst chooses: a pre-selected pair was one click from a wrong merge
+    c1, c2 = st.columns(2)
+    keep = c1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep", index=None)
+    drop = c2.selectbox("Merge into it", list(labels), format_func=labels.get, key="merge_drop", index=None)
+    if keep is not None and drop is not None and keep != drop:
+        sure = st.checkbox(
+            f"Yes: {md(labels[drop])} and {md(labels[keep])} are one person; merge them into {md(labels[keep])}",
+            key="merge_sure",
+        )
+        if st.button("Merge", disabled=not who or not sure, key="merge_go"):
+            try:
+                n = merge_persons(eng, keep, drop, analyst=who)
+                flash("success", f"Merged {md(labels[drop])} into {md(labels[keep])}: {n} claims moved.")
+                st.session_state["merge_undo"] = (keep, drop, labels[keep], labels[drop])
+            except EditError as e:
+                flash("error", md(e))
+            for k in ("merge_keep", "merge_drop", "merge_sure"):
+                st.session_state.pop(k, None)
+            st.rerun()
+    undo = st.session_state.get("merge_undo")
+    if undo:
+        keep_id, drop_id, keep_label, drop_label = undo
+        if st.button(
+            f"Undo the merge of {md(drop_label)} into {md(keep_label)}", disabled=not who, key="merge_undo_go"
+        ):
+            try:
+                n = unmerge_persons(eng, keep_id, drop_id, analyst=who)
+                flash("success", f"Merge undone: {md(drop_label)} is a speaker again ({n} claims moved back).")
+            except EditError as e:
+                flash("error", md(e))
+            st.session_state.pop("merge_undo", None)
+            st.rerun()
 
     st.subheader("Split off a wrong alias")
     c1, c2, c3 = st.columns([2, 2, 1])
