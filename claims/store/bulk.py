@@ -16,20 +16,22 @@ committed (duplicates by text hash, found before any extraction) and stores the 
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, any_, bindparam, insert, select
+from sqlalchemy.dialects import postgresql
 
 from claims import __version__, extract_article
 from claims.inputs import Article, InputError
 from claims.lang import load
-from claims.model import Extraction
+from claims.model import Extraction, Speaker
 from claims.parallel import map_ordered
-from claims.pipeline.names import name_key, skeleton
+from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
@@ -116,13 +118,59 @@ class _BatchLinker(PersonLinker):
                         persons.c.skeleton,
                         persons.c.name_keys,
                         persons.c.aliases,
-                    ).where(persons.c.skeleton.in_(sorted(skeletons)), persons.c.merged_into.is_(None))
+                    ).where(_among(conn, persons.c.skeleton, sorted(skeletons)), persons.c.merged_into.is_(None))
                 )
             ]
+
+        # rows by (skeleton, type): PersonLinker scans its list per speaker, which is fine for one
+        # article's rows and quadratic for a batch's
+        self.by_skeleton: dict[tuple[str, str], list[dict]] = {}
+        for r in self.rows:
+            self.by_skeleton.setdefault((r["skeleton"], r["type"]), []).append(r)
 
     def link_article(self, i: int, ex: Extraction) -> dict[str, dict | None]:
         self.keys = self.per_article[i]
         return {sp.speaker_id: self.link(sp) for sp in ex.speakers}
+
+    def link(self, sp: Speaker) -> dict | None:
+        """PersonLinker.link with the candidate rows looked up by skeleton instead of scanned;
+        the same choice (an exact name, else the one row that fits, else a new person)."""
+        keys = self.keys.get(sp.speaker_id)
+        if not keys:
+            return None
+        sk = skeleton(keys[-1])
+        rows = self.by_skeleton.setdefault((sk, sp.type), [])
+        mine = tuple(keys)
+        fits = [r for r in rows if _fits(mine, tuple(r["name_keys"].split()))]
+        exact = [r for r in fits if r["name_keys"].split() == keys]
+        pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
+        if pick is None:
+            pick = dict(id=None, name=sp.name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]")
+            pick["changed"] = False  # nothing to update: flush() inserts it whole
+            self.rows.append(pick)
+            rows.append(pick)
+        aliases = json.loads(pick["aliases"])
+        new_aliases = [a for a in sp.aliases if a not in aliases]
+        if new_aliases:
+            pick.update(aliases=json.dumps(aliases + new_aliases, ensure_ascii=False), changed=True)
+        if len(keys) > len(pick["name_keys"].split()):
+            pick.update(name=sp.name, name_keys=" ".join(keys), changed=True)
+        return pick
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fits(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    # an archive names the same people over and over: the fuzzy sub-name test is worth remembering
+    return is_subname(list(a), list(b)) or is_subname(list(b), list(a))
+
+
+def _among(conn: Connection, column: Any, values: Iterable[Any]) -> Any:
+    """``column IN values`` for a batch's worth of values: on PostgreSQL one array parameter
+    (``= ANY``), since an IN list of 500 parameters costs more to build and parse than to run."""
+    values = list(values)
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
 
 
 def _copy_rows(conn: Connection, table: Any, rows: list[dict]) -> None:
@@ -144,9 +192,11 @@ def _write_batch(
     check_can_edit(conn, analyst)
     lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
     hashes = [p.hash for p in batch]
-    stored = set(conn.execute(select(articles.c.text_hash).where(articles.c.text_hash.in_(hashes))).scalars())
+    stored = set(conn.execute(select(articles.c.text_hash).where(_among(conn, articles.c.text_hash, hashes))).scalars())
     taken = set(
-        conn.execute(select(articles.c.article_key).where(articles.c.article_key.in_([p.key for p in batch]))).scalars()
+        conn.execute(
+            select(articles.c.article_key).where(_among(conn, articles.c.article_key, [p.key for p in batch]))
+        ).scalars()
     )
     todo: list[_Pending] = []
     for p in batch:
@@ -179,7 +229,9 @@ def _write_batch(
         _copy_rows(conn, articles, art_rows)
         ids = dict(
             conn.execute(
-                select(articles.c.article_key, articles.c.id).where(articles.c.article_key.in_([p.key for p in todo]))
+                select(articles.c.article_key, articles.c.id).where(
+                    _among(conn, articles.c.article_key, [p.key for p in todo])
+                )
             ).all()
         )
         art_ids = [ids[p.key] for p in todo]
@@ -204,19 +256,26 @@ def _write_batch(
         for aid, ex, pick in zip(art_ids, exs, picks, strict=True)
         for sp in ex.speakers
     ]
-    sp_ids: list[int] = []
-    if sp_rows:
-        sp_ids = list(
-            conn.execute(
-                insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
-            ).scalars()
-        )
-    speakers: dict[tuple[int, str], tuple[int, int | None]] = {
-        (r["article_id"], r["local_id"]): (sid, r["person_id"]) for r, sid in zip(sp_rows, sp_ids, strict=True)
-    }
+    # article id -> local speaker id -> (article speaker row id, person id), as store_speakers gives
+    speakers: dict[int, dict[str, tuple[int, int | None]]] = {aid: {} for aid in art_ids}
+    if sp_rows and pg:
+        _copy_rows(conn, article_speakers, sp_rows)
+        person = {(r["article_id"], r["local_id"]): r["person_id"] for r in sp_rows}
+        for r in conn.execute(
+            select(article_speakers.c.id, article_speakers.c.article_id, article_speakers.c.local_id).where(
+                _among(conn, article_speakers.c.article_id, art_ids)
+            )
+        ):
+            speakers[r.article_id][r.local_id] = (r.id, person[(r.article_id, r.local_id)])
+    elif sp_rows:
+        ids = conn.execute(
+            insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
+        ).scalars()
+        for r, sid in zip(sp_rows, ids, strict=True):
+            speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
     claim_rows = []
     for aid, ex in zip(art_ids, exs, strict=True):
-        local = {sid: v for (a, sid), v in speakers.items() if a == aid}
+        local = speakers[aid]
         claim_rows.extend(_new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local)) for c in ex.claims)
     if pg:
         _copy_rows(conn, claims, claim_rows)
@@ -336,12 +395,16 @@ def _resolve(
         live = [c for c in cleaned if c]
         with engine.connect() as conn:
             stored = set(
-                conn.execute(select(articles.c.text_hash).where(articles.c.text_hash.in_([c[3] for c in live])))
+                conn.execute(
+                    select(articles.c.text_hash).where(_among(conn, articles.c.text_hash, [c[3] for c in live]))
+                )
                 .scalars()
                 .all()
             )
             keys = {c[0].article_id.replace("\x00", "") or c[3][:16] for c in live}
-            taken = set(conn.execute(select(articles.c.article_key).where(articles.c.article_key.in_(keys))).scalars())
+            taken = set(
+                conn.execute(select(articles.c.article_key).where(_among(conn, articles.c.article_key, keys))).scalars()
+            )
         for c in cleaned:
             if c is None:
                 yield _Passed()
