@@ -100,3 +100,9 @@ def test_quote_continued_in_a_new_paragraph():
     [c] = claims_of(text)
     assert c.speaker == "Smith"
     assert c.content.endswith("We have the votes in the Senate")
+
+
+def test_what_someone_wants_or_agreed_to_do_but_not_hearsay():
+    [c] = claims_of("Clinton wants to sign up 5 million people by the end of the year.")
+    assert (c.speaker, c.content) == ("Clinton", "to sign up 5 million people by the end of the year")
+    assert claims_of("Sales said to have risen were in fact flat.") == []

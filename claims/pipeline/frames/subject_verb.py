@@ -104,6 +104,19 @@ _REPORT_NOUNS = frozenset(
 _COUNTED = frozenset(["two", "three", "four", "five", "six", "several", "some", "many", "a", "an", "one"])
 
 
+_NOT_INFINITIVE = frozenset(["have", "be", "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this"])
+
+
+def _infinitive(text: str, floor: int, cue: CueMatch, nxt: list[str]) -> bool:
+    """Whether "to" after a cue opens what was wanted, planned or pledged ("wants to cut taxes",
+    "agreed to preserve …"): not after a verb of saying ("said to have risen" is hearsay), not in
+    a passive ("is reported to"), and not before a noun phrase ("spoke to Chris Wallace")."""
+    if cue.cue.cls == "speech" and cue.cue.forms or _after_auxiliary(text, floor, cue.start) or len(nxt) < 2:
+        return False
+    word = nxt[1]
+    return word[:1].islower() and word.lower() not in _NOT_INFINITIVE
+
+
 def _after_auxiliary(text: str, floor: int, pos: int) -> bool:
     """Whether the word before ``pos`` is a form of "be": "The minister is saying …" is a
     progressive cue with its own subject, not the participle of "…, saying …"."""
@@ -318,9 +331,9 @@ def svo_frames(doc: Doc, used: set[int]) -> list[Raw]:
                 if word_count(doc, a, b) >= 3:
                     out.append(Raw((a, extend_over_quote(doc, a, b)), cue, m, kind_of(doc, a, b), si, flags))
             continue
-        nxt = text[cue.end : cue.end + 12].split(maxsplit=1)
-        if nxt and nxt[0] in pack.g("not_after_cue"):
-            continue  # "is said to have", "said to be": hearsay without a speaker
+        nxt = text[cue.end : cue.end + 30].split(maxsplit=2)
+        if nxt and nxt[0] in pack.g("not_after_cue") and not _infinitive(text, sent.start, cue, nxt):
+            continue  # "is said to have", "said to be": hearsay without a speaker; "spoke to Wallace"
         if cue.start in absorbed:
             continue  # "dismissed reports that …": the noun is part of the cue before it
         passive = _passive_agent(doc, si, cue)
