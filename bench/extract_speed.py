@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from claims import extract_article  # noqa: E402
+from claims.learn.cuemodel import mode  # noqa: E402
 
 
 def main() -> None:
@@ -46,6 +47,9 @@ def main() -> None:
     articles, chars, claims, dt, wall = min(passes, key=lambda p: p[3])
     rates = ", ".join(f"{p[0] / p[3]:,.0f}" for p in passes)
     print(f"corpus        {args.folder} (x{args.repeat})")
+    if args.lang in (None, "en"):
+        # the English cue model roughly doubles English time; label which cue source was measured
+        print(f"en cues       {mode()} (CLAIMS_EN_MODEL: both, rules or model)")
     print(f"articles      {articles} per pass (avg {chars / articles:,.0f} chars)")
     print(f"claims        {claims} per pass")
     print(f"seconds       {dt:.2f} CPU, {wall:.2f} wall (fastest pass)")
