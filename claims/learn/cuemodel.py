@@ -19,7 +19,7 @@ from functools import cache, cached_property
 from importlib import resources
 
 from claims.lang import Cue
-from claims.learn.features import FAMILIES, context
+from claims.learn.features import FAMILIES, context, quote_marks
 from claims.pipeline.cues import CueMatch
 from claims.pipeline.text import tokens
 
@@ -88,6 +88,7 @@ def propose(doc, lexicon: list[CueMatch], model: CueModel | None = None) -> list
     seen: set[int] = set()
     vocab, logit = model.vocab, model.logit
     words = tokens(text, 0, len(text))
+    marks = quote_marks(text)
     _share(doc, words)
     for n, word in enumerate(words):
         lower = word.text.lower()
@@ -101,7 +102,7 @@ def propose(doc, lexicon: list[CueMatch], model: CueModel | None = None) -> list
         j = bisect.bisect_right(q_starts, a) - 1
         in_quote = j >= 0 and a < doc.quotes[j].inner_end
         seen.add(a)
-        if model.score(context(text, words, n, sent.start, sent.end, in_quote)) <= logit:
+        if model.score(context(text, words, n, sent.start, sent.end, in_quote, marks)) <= logit:
             continue
         lex = lex_at.get(a)
         if lex is not None and lex.end == b:

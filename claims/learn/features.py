@@ -8,6 +8,7 @@ for the model."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from claims.pipeline.text import Token
@@ -23,6 +24,11 @@ FAMILIES = (
 )  # fmt: skip
 
 
+def quote_marks(text: str) -> list[int]:
+    """Positions of the quote marks of ``text``, for :func:`context`."""
+    return [m.start() for m in _QUOTE.finditer(text)]
+
+
 def _shape(word: str) -> str:
     if not word:
         return "-"
@@ -32,7 +38,13 @@ def _shape(word: str) -> str:
 
 
 def context(
-    text: str, words: list[Token], k: int, s_start: int, s_end: int, in_quote: bool
+    text: str,
+    words: list[Token],
+    k: int,
+    s_start: int,
+    s_end: int,
+    in_quote: bool,
+    marks: list[int] | None = None,
 ) -> tuple[str | None, ...]:
     """The feature values of ``words[k]`` (the article's word tokens, in order) in the sentence
     ``[s_start, s_end)``.
@@ -40,7 +52,8 @@ def context(
     What tells a cue from the same word elsewhere is mostly local: the word and its ending, the
     words around it ("that", a pronoun or a name before), the punctuation right after it (",", ":"
     or a quotation opening), and whether it stands inside a quotation (a quoted "say" is rarely
-    an attribution)."""
+    an attribution). ``marks`` are the positions of the article's quote marks (:func:`quote_marks`)
+    when the caller has them."""
     word, a, b = words[k]
     w = word.lower()
     n = len(words)
@@ -54,8 +67,13 @@ def context(
         pos += 1
     after = text[b : b + 3].lstrip(" ")[:1]
     before = text[max(s_start, a - 3) : a].rstrip(" ")[-1:]
-    q_before = _QUOTE.search(text, s_start, a) is not None
-    q_after = _QUOTE.search(text, b, s_end) is not None
+    if marks is None:
+        q_before = _QUOTE.search(text, s_start, a) is not None
+        q_after = _QUOTE.search(text, b, s_end) is not None
+    else:  # the same answers from the article's quote marks, found once: a search per word made a
+        # sentence of many cues quadratic
+        q_before = bisect.bisect_left(marks, s_start) < bisect.bisect_left(marks, a)
+        q_after = bisect.bisect_left(marks, b) < bisect.bisect_left(marks, s_end)
     # one value per family, in the order of FAMILIES; None: the binary feature is absent
     return (
         "",
