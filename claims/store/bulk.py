@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, any_, bindparam, insert, select
+from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql
 
 from claims import __version__, extract_article
@@ -156,6 +156,21 @@ class _BatchLinker(PersonLinker):
         if len(keys) > len(pick["name_keys"].split()):
             pick.update(name=sp.name, name_keys=" ".join(keys), changed=True)
         return pick
+
+    def flush(self) -> None:
+        """PersonLinker.flush, with the stored persons a batch changed (names, aliases) updated in
+        one executemany rather than one statement each: a batch touches hundreds."""
+        changed = [r for r in self.rows if r["changed"] and r["id"] is not None]
+        if changed:
+            self.conn.execute(
+                update(persons)
+                .where(persons.c.id == bindparam("pid"))
+                .values(name=bindparam("n"), name_keys=bindparam("k"), aliases=bindparam("a")),
+                [dict(pid=r["id"], n=r["name"], k=r["name_keys"], a=r["aliases"]) for r in changed],
+            )
+            for r in changed:
+                r["changed"] = False
+        super().flush()  # inserts the new persons
 
 
 @functools.lru_cache(maxsize=65_536)
