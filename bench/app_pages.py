@@ -106,14 +106,15 @@ def drive(base: str, runs: int) -> dict[str, list[float]]:
         idle(page)
         for run in range(runs):
 
-            def nav(name: str) -> None:
+            def nav(name: str, ready: str) -> None:
                 page.get_by_role("link", name=name, exact=True).click()
+                page.locator(ready).first.wait_for(timeout=120_000)  # drawn by this page only
                 idle(page)
 
-            timed(times, "Dashboard: open", lambda: nav("Dashboard and export"))
-            timed(times, "Speakers: open", lambda: nav("Speakers"))
-            timed(times, "Article: open", lambda: nav("Article"))
-            timed(times, "Review: open", lambda: nav("Review"))
+            timed(times, "Dashboard: open", lambda: nav("Dashboard and export", "button:has-text('CSV (')"))
+            timed(times, "Speakers: open", lambda: nav("Speakers", "text=Merge two speakers"))
+            timed(times, "Article: open", lambda: nav("Article", ".article-text"))
+            timed(times, "Review: open", lambda: nav("Review", "text=Open a claim"))
             speaker = page.get_by_role("textbox", name="Speaker (any spelling or script)", exact=True)
 
             def search(speaker=speaker, run=run) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, Select, and_, func, literal, or_, select
+from sqlalchemy.sql.util import find_tables
 
 from claims.lang import available, load
 from claims.pipeline.names import is_subname, name_key, skeleton
@@ -166,8 +167,13 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
     return cond
 
 
-def _select(engine: Engine, f: ClaimFilter, columns: list) -> Select:
-    stmt = select(*columns).select_from(claims.join(articles, articles.c.id == claims.c.article_id))
+def _select(engine: Engine, f: ClaimFilter, columns: list, *, join_articles: bool = False) -> Select:
+    """The claims matching ``f`` with ``columns``; joined to their articles only when a column or
+    a filter needs them (a count by status then reads an index, not every claim row)."""
+    needs_articles = join_articles or bool(f.outlet or f.published_from or f.published_to)
+    needs_articles = needs_articles or any(articles in find_tables(c, check_columns=True) for c in columns)
+    frm = claims.join(articles, articles.c.id == claims.c.article_id) if needs_articles else claims
+    stmt = select(*columns).select_from(frm)
     cond = _where(engine, f)
     return stmt.where(and_(*cond)) if cond else stmt
 
@@ -219,7 +225,11 @@ def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: 
         return _counts_by_person(engine, f or ClaimFilter(), limit)
     if column == "month":  # claims over time: by the month the article was published (YYYY-MM)
         month = func.substr(articles.c.published, 1, 7)
-        stmt = _select(engine, f or ClaimFilter(), [month, func.count()]).group_by(month).order_by(month)
+        stmt = (
+            _select(engine, f or ClaimFilter(), [month, func.count()], join_articles=True)
+            .group_by(month)
+            .order_by(month)
+        )
         with reading(engine) as conn:
             return [(r[0], r[1]) for r in conn.execute(stmt)][-limit:]
     col = {
@@ -257,23 +267,41 @@ def reviews_by_analyst(engine: Engine, f: ClaimFilter | None = None, limit: int 
 
 
 def _counts_by_person(engine: Engine, f: ClaimFilter, limit: int) -> list[tuple[Any, int]]:
-    name = func.coalesce(func.nullif(claims.c.corrected_speaker, ""), persons.c.name, claims.c.speaker)
-    stmt = (
-        select(name, func.count().label("n"))
-        .select_from(
-            claims.join(articles, articles.c.id == claims.c.article_id).outerjoin(
-                persons, persons.c.id == claims.c.person_id
-            )
-        )
-        .group_by(claims.c.person_id, name)
-        .order_by(func.count().desc())
-        .limit(limit)
-    )
-    cond = _where(engine, f)
-    if cond:
-        stmt = stmt.where(and_(*cond))
+    """Claims per person, labelled with the person's name; a claim with a corrected speaker counts
+    under that name, one without a person under its speaker. Three grouped reads that an index
+    answers (person ids) or that touch only the few corrected or unlinked claims, instead of one
+    that reads every claim row (0.4 s at 100,000 claims)."""
     with reading(engine) as conn:
-        return [(r[0], r[1]) for r in conn.execute(stmt)]
+        per_person = dict(
+            conn.execute(
+                _select(engine, f, [claims.c.person_id, func.count()])
+                .where(claims.c.person_id.is_not(None))
+                .group_by(claims.c.person_id)
+            ).all()
+        )
+        corrected = conn.execute(
+            _select(engine, f, [claims.c.person_id, claims.c.corrected_speaker, func.count()])
+            .where(claims.c.corrected_speaker != "")
+            .group_by(claims.c.person_id, claims.c.corrected_speaker)
+        ).all()
+        unlinked = conn.execute(
+            _select(engine, f, [claims.c.speaker, func.count()])
+            .where(claims.c.person_id.is_(None), claims.c.corrected_speaker == "")
+            .group_by(claims.c.speaker)
+        ).all()
+        counts: dict[tuple, int] = {("person", pid): n for pid, n in per_person.items()}
+        for pid, name, n in corrected:
+            if pid is not None:
+                counts[("person", pid)] -= n
+            counts[("name", name)] = counts.get(("name", name), 0) + n
+        for name, n in unlinked:
+            counts[("name", name)] = counts.get(("name", name), 0) + n
+        top = sorted(((k, n) for k, n in counts.items() if n > 0), key=lambda kn: -kn[1])[:limit]
+        ids = [k[1] for k, _ in top if k[0] == "person"]
+        names = (
+            dict(conn.execute(select(persons.c.id, persons.c.name).where(persons.c.id.in_(ids))).all()) if ids else {}
+        )
+    return [(names.get(k[1], "") if k[0] == "person" else k[1], n) for k, n in top]
 
 
 def get_claim(engine: Engine, claim_id: int) -> dict | None:
