@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -24,7 +25,11 @@ FREE_ATTEMPTS = 5  # failed logins before the account is locked for a while
 MAX_LOCK = timedelta(hours=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-_DUMMY = _hasher.hash("not a real password, for timing")
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown users (the same work as for a known one); made on
+    first use, not at import, so that commands that never sign anyone in do not pay for it."""
+    return _hasher.hash("not a real password, for timing")
 
 
 class AccountError(ValueError):
@@ -180,7 +185,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
     username = username.strip()
     with reading(engine) as conn:
         seen = conn.execute(select(users.c.id, users.c.password_hash).where(users.c.username == username)).first()
-    ok = _verify(seen.password_hash if seen else _DUMMY, password)  # the same work for unknown users
+    ok = _verify(seen.password_hash if seen else _dummy_hash(), password)  # the same work for unknown users
     if seen is None:
         raise LoginError(LOGIN_FAILED)
     new_hash = _hasher.hash(password) if ok and _hasher.check_needs_rehash(seen.password_hash) else None
