@@ -114,3 +114,14 @@ def test_the_csv_row_carries_the_claims_number_and_link(db):
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
     assert [r["desk_url"] for r in rows] == [f"https://desk.example.org/review?claim={r['desk_id']}" for r in rows]
     assert {int(r["desk_id"]) for r in rows} == {c["id"] for c in list_claims(db)}
+
+
+def test_one_bad_evidence_line_is_refused_alone_next_to_the_form(db):
+    from claims.store import get_claim
+
+    cid = list_claims(db)[0]["id"]
+    at = review({"claim": str(cid)})
+    at.text_area(key=f"detail_evidence_{cid}").input("https://example.org/a\nnot a link\nhttps://example.org/b")
+    at.button(key=f"FormSubmitter:detail_form_{cid}-Save claim").click().run()
+    assert get_claim(db, cid)["evidence_links"] == ["https://example.org/a", "https://example.org/b"]
+    assert any("not a link" in e.value and "Not saved as evidence" in e.value for e in at.error)

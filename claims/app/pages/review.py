@@ -7,6 +7,7 @@ import json
 import math
 from datetime import UTC, datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -258,6 +259,13 @@ def local_zone() -> tzinfo:
         return datetime.now().astimezone().tzinfo or UTC
 
 
+def evidence_lines(text: str) -> tuple[list[str], list[str]]:
+    """The evidence box's lines as (http(s) links, lines that are not one)."""
+    lines = [x.strip() for x in text.replace(",", "\n").splitlines() if x.strip()]
+    good = [x for x in lines if urlsplit(x).scheme in ("http", "https") and urlsplit(x).netloc]
+    return good, [x for x in lines if x not in good]
+
+
 def _save_detail(claim_id: int) -> None:
     """The detail form's Save (a callback): every field as in the form, against the version the
     analyst opened; the store writes only what they changed from it."""
@@ -270,6 +278,12 @@ def _save_detail(claim_id: int) -> None:
     fields = {"status": "status", "verdict_note": "note", "evidence": "evidence", "assignee": "assignee"}
     fields["corrected_speaker"] = "speaker"
     changes = {k: ss[f"detail_{w}_{claim_id}"] for k, w in fields.items() if f"detail_{w}_{claim_id}" in ss}
+    ss.pop(f"detail_evidence_bad_{claim_id}", None)
+    if "evidence" in changes:  # one bad line is refused alone; the good links are still saved
+        good, bad = evidence_lines(str(changes["evidence"] or ""))
+        changes["evidence"] = "\n".join(good)
+        if bad:
+            ss[f"detail_evidence_bad_{claim_id}"] = bad
     try:
         if _apply(claim_id, base, changes, who):
             _flash("success", f"Claim {claim_id} saved.")
@@ -330,6 +344,11 @@ def detail(claim_id: int) -> None:
         # saved in the button's callback, before the page is drawn: the run that follows shows
         # the saved claim, where saving inside the page and rerunning drew the page twice
         st.form_submit_button("Save claim", type="primary", disabled=not who, on_click=_save_detail, args=(claim_id,))
+    if bad := st.session_state.get(f"detail_evidence_bad_{claim_id}"):  # next to the form, line by line
+        st.error(
+            "Not saved as evidence (each must be an http(s) link; the other links were saved):  \n"
+            + "  \n".join(f"- {md(x)}" for x in bad)
+        )
     hist = history_of(eng, claim_id)
     st.markdown("**History**")
     if hist:
