@@ -8,7 +8,16 @@ import streamlit as st
 from claims.app import state
 from claims.app.render import md
 from claims.store import counts_by
-from claims.store.accounts import ROLES, AccountError, account, add_user, list_users, remove_user, set_role
+from claims.store.accounts import (
+    ROLES,
+    AccountError,
+    account,
+    add_user,
+    list_users,
+    remove_user,
+    set_password,
+    set_role,
+)
 
 
 def render() -> None:
@@ -57,6 +66,19 @@ def render() -> None:
         except AccountError as e:
             flash("error", md(e))
         st.rerun()
+
+    # a forgotten password or a locked account: a new password, which also lifts the lock
+    # (failed sign-ins and lock-outs start again from zero)
+    with st.form("admin_reset", clear_on_submit=True):
+        c1, c2 = st.columns([2, 1])
+        new_password = c1.text_input(f"New password for {who}", type="password", key="admin_new_password")
+        if c2.form_submit_button("Reset password and unlock"):
+            try:
+                set_password(eng, who, new_password)
+                flash("success", f"New password set for {md(who)}; the account is unlocked.")
+            except AccountError as e:
+                flash("error", md(e))
+            st.rerun()
 
     st.subheader("Statuses")
     sts = state.statuses()
