@@ -159,3 +159,22 @@ def test_deep_link_to_a_saved_verdict_and_back(server, browser, tmp_path):
     assert page.locator(".claim-status[data-status=false]").count() >= 1
     ctx.close()
     eng.dispose()
+
+
+def test_clicking_a_claim_in_the_article_view_opens_it_in_review(server, browser, tmp_path):
+    from claims.store import ingest_text, list_claims, open_store
+
+    eng = open_store(f"sqlite:///{tmp_path / 'desk.db'}")
+    ingest_text(eng, ARTICLE, article_key="csto", title="CSTO mission", analyst="asha")
+    first = min(c["content_start"] for c in list_claims(eng))
+    cid = next(c["id"] for c in list_claims(eng) if c["content_start"] == first)  # the table's first row
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/article")
+    page.locator(".article-text").wait_for(timeout=30_000)
+    wait_idle(page)
+    box = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 55)  # the first row's selector
+    page.get_by_role("heading", name=f"Claim {cid}").wait_for(timeout=30_000)
+    assert f"claim={cid}" in page.url
+    page.close()
+    eng.dispose()

@@ -84,12 +84,14 @@ def main() -> None:
     pages = dict(PAGES)
     if state.role() == "admin" and st.session_state.get("auth_user"):
         pages["admin"] = (admin.render, "Admin", ":material/admin_panel_settings:")
+    made = {
+        # the start page is served at "/"; its own path ("start") only reserves a name
+        key: st.Page(fn, title=title, icon=icon, url_path="start" if key == "review" else key, default=key == "review")
+        for key, (fn, title, icon) in pages.items()
+    }
+    state.NAVIGATION.update(made)  # the same pages for every session (never cleared: no gap to race)
     nav = st.navigation(
-        [
-            # the start page is served at "/"; its own path ("start") only reserves a name
-            st.Page(fn, title=title, icon=icon, url_path="start" if key == "review" else key, default=key == "review")
-            for key, (fn, title, icon) in pages.items()
-        ]
+        list(made.values())
         # Review is the start page, served at "/"; a link or bookmark to /review (with its
         # filters and claim) would otherwise be "page not found" and lose them
         + [st.Page(_review_link, title="Review", url_path="review", visibility="hidden")]

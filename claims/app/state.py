@@ -12,6 +12,18 @@ from claims.store import load_statuses, open_store
 from claims.store.db import resolve_url
 from claims.store.statuses import Statuses, check_in_use
 
+# The desk's pages as st.navigation made them this run (main.py fills it), so a page can send
+# the analyst to another one (the Article view opens a claim in Review).
+NAVIGATION: dict[str, object] = {}
+
+
+def open_in_review(claim_id: int) -> None:
+    """Go to Review with the claim open (its address says so too: ?claim=ID)."""
+    st.session_state["review_open"] = claim_id
+    page = NAVIGATION.get("review")
+    if page is not None:
+        st.switch_page(page, query_params={"claim": str(claim_id)})
+
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:

@@ -16,7 +16,11 @@ def render() -> None:
     search = st.text_input("Find an article (title or id)", key="article_search")
     arts = list_articles(eng, limit=300, search=search)
     if not arts:
-        st.info("No articles yet: add some on the Add articles page.")
+        st.info(
+            "No article matches that search."
+            if search.strip()
+            else "No articles yet: add some on the Add articles page."
+        )
         return
     labels = {a["id"]: f"{a['title'] or a['article_key']} · {a['outlet'] or '—'} · {a['article_key']}" for a in arts}
     ids = list(labels)
@@ -38,8 +42,17 @@ def render() -> None:
     st.html(legend())
     st.html(highlight_article(art["text"], art["claims"], sts))
     if art["claims"]:
-        st.dataframe(
-            pd.DataFrame(art["claims"])[["id", "status", "speaker", "cue", "content", "source", "date", "stale"]],
+        st.caption("Click a row to open that claim in Review.")
+        table = pd.DataFrame(art["claims"])[["id", "status", "speaker", "cue", "content", "source", "date", "stale"]]
+        table["status"] = [sts.get(s).label if s in sts.keys else s for s in table["status"]]
+        picked = st.dataframe(
+            table,
             hide_index=True,
             width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key=f"article_claims_{article_id}",
         )
+        rows = picked.selection.rows if picked is not None else []
+        if rows:
+            state.open_in_review(int(table.iloc[rows[0]]["id"]))
