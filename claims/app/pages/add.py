@@ -6,6 +6,7 @@ size) and is offered to analysts and admins only."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -45,7 +46,8 @@ def _preview(text: str, lang: str | None) -> None:
     st.dataframe(df, hide_index=True, width="stretch")
 
 
-def _save(art: Article, lang: str | None) -> None:
+def _store(art: Article, lang: str | None) -> tuple[str, str]:
+    """Extract and store one article: ("new" | "duplicate" | "failed", what to tell the analyst)."""
     fields = dict(
         article_key=art.article_id or None,
         title=art.meta.get("title", ""),
@@ -63,19 +65,48 @@ def _save(art: Article, lang: str | None) -> None:
             r = ingest_text(state.engine(), art.text, statuses=state.statuses(), **fields)
     except offload.ExtractionTimeout:
         minutes = offload.EXTRACT_SECONDS / 60
-        st.error(
-            f"{md(art.origin)}: not saved: extraction took longer than {minutes:g} minutes. "
-            "Store it with `claims ingest` instead."
-        )
-        return
+        return "failed", f"extraction took longer than {minutes:g} minutes; store it with `claims ingest` instead"
     except Exception as e:  # shown, never a traceback; the transaction rolled back
-        st.error(f"{md(art.origin)}: not saved: {md(redact(e))}")
-        return
+        return "failed", redact(e)
     if r.outcome == "duplicate":
-        st.warning(f"Already in the store as article **{md(r.article_key)}**; nothing changed.")
+        return "duplicate", f"already in the store as article {r.article_key}"
+    st.session_state["last_article_id"] = r.article_id
+    return "new", f"article {r.article_key}, {r.claims_new} claims"
+
+
+def _save(art: Article, lang: str | None) -> None:
+    outcome, detail = _store(art, lang)
+    if outcome == "failed":
+        st.error(f"{md(art.origin)}: not saved: {md(detail)}")
+    elif outcome == "duplicate":
+        st.warning(f"Already in the store: {md(detail)}; nothing changed.")
     else:
-        st.success(f"Saved article **{md(r.article_key)}** with {r.claims_new} claims.")
-        st.session_state["last_article_id"] = r.article_id
+        st.success(f"Saved {md(detail)}.")
+
+
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+
+
+def date_from_name(name: str) -> str:
+    """A publication date written in a file name ("2016-09-12_story.txt", "20160912.txt"), as
+    YYYY-MM-DD; "" when the name holds none that is a real date."""
+    for m in _DATE_IN_NAME.finditer(name):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def iso_or_none(value: str) -> str | None:
+    """A typed date as YYYY-MM-DD; "" for none; None when it is not a date (the caller says so)."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
 
 
 def _paste(lang: str | None) -> None:
@@ -100,12 +131,10 @@ def _paste(lang: str | None) -> None:
     if problem := check_text(text):
         st.error(f"The article text is {problem}; nothing was saved.")
         return
-    if published.strip():
-        try:  # stored as ISO so the date filters, which compare text, order it right
-            published = date.fromisoformat(published.strip()).isoformat()
-        except ValueError:
-            st.error("Give the date as YYYY-MM-DD (or leave it empty).")
-            return
+    published = iso_or_none(published)  # stored as ISO so the date filters, which compare text, order it right
+    if published is None:
+        st.error("Give the date as YYYY-MM-DD (or leave it empty).")
+        return
     _preview(text, lang)
     if save:
         meta = {"title": title, "url": url, "outlet": outlet, "published": published}
@@ -120,7 +149,17 @@ def _upload(lang: str | None) -> None:
         help=".txt = one article; .csv/.jsonl = columns id, text (title, url, outlet, published "
         "optional); .html = the page's main text",
     )
-    if not files or not st.button("Save uploaded articles", type="primary"):
+    # for every file that does not say it itself (a CSV/JSONL row's own columns win)
+    c1, c2, c3 = st.columns(3)
+    batch_title = c1.text_input("Title (for files without one)", key="upload_title")
+    batch_outlet = c2.text_input("Outlet (for files without one)", key="upload_outlet")
+    batch_date = c3.text_input(
+        "Date (YYYY-MM-DD; else from the file name)", key="upload_date", help="e.g. 2016-09-12_story.txt"
+    )
+    published = iso_or_none(batch_date)
+    if published is None:
+        st.error("Give the date as YYYY-MM-DD (or leave it empty to read it from each file name).")
+    if not files or not st.button("Save uploaded articles", type="primary", disabled=published is None):
         return
     items: list[Article | InputError] = []
     for f in files:
@@ -128,13 +167,25 @@ def _upload(lang: str | None) -> None:
     bar = st.progress(0.0, text="saving…")
     problems = [i for i in items if isinstance(i, InputError)]
     articles = [i for i in items if isinstance(i, Article)]
+    results = []
     for n, art in enumerate(articles, 1):
-        _save(art, lang)
+        given = {"title": batch_title.strip(), "outlet": batch_outlet.strip()}
+        given["published"] = published or date_from_name(art.origin)
+        art.meta = {**{k: v for k, v in given.items() if v}, **{k: v for k, v in art.meta.items() if v}}
+        outcome, detail = _store(art, lang)
+        results.append({"result": outcome, "title": art.meta.get("title") or art.origin, "detail": detail})
         bar.progress(n / len(articles), text=f"{n} of {len(articles)}")
     bar.empty()
-    for p in problems:
-        st.error(f"Skipped {md(p.origin)}: {md(p.message)}")
-    st.write(f"{len(articles)} articles read, {len(problems)} skipped.")
+    results += [{"result": "failed", "title": p.origin, "detail": p.message} for p in problems]
+    count = {k: sum(1 for r in results if r["result"] == k) for k in ("new", "duplicate", "failed")}
+    summary = f"{count['new']} new, {count['duplicate']} duplicate, {count['failed']} failed."
+    (st.warning if count["failed"] else st.success)(summary)
+    if count["failed"]:
+        st.markdown(
+            "**Not saved:**  \n"
+            + "  \n".join(f"- {md(r['title'])}: {md(r['detail'])}" for r in results if r["result"] == "failed")
+        )
+    st.dataframe(pd.DataFrame(results), hide_index=True, width="stretch")
 
 
 def _fetch(lang: str | None) -> None:
