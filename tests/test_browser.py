@@ -178,3 +178,31 @@ def test_clicking_a_claim_in_the_article_view_opens_it_in_review(server, browser
     assert f"claim={cid}" in page.url
     page.close()
     eng.dispose()
+
+
+def test_upload_a_batch_with_outlet_and_dates_and_one_summary(server, browser, tmp_path):
+    from claims.store import list_claims, open_store
+
+    good = tmp_path / "2016-09-12_ruiz.txt"
+    good.write_text("Mayor Ana Ruiz said taxes would not rise.", "utf-8")
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9 said".encode("latin-1"))
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{server}/add")
+    field(page, "Your name").fill("asha")
+    field(page, "Your name").press("Enter")
+    wait_idle(page)
+    page.get_by_role("tab", name="Upload files").click()
+    page.locator("input[type=file]").set_input_files([str(good), str(bad), str(good)])
+    wait_idle(page)
+    field(page, "Outlet (for files without one)").fill("Gazette")
+    field(page, "Outlet (for files without one)").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Save uploaded articles").click()
+    page.get_by_text("1 new, 1 duplicate, 1 failed.").wait_for(timeout=30_000)
+    assert page.get_by_text("latin1.txt").first.is_visible()  # the failure listed by name
+    eng = open_store(f"sqlite:///{tmp_path / 'desk.db'}")
+    row = list_claims(eng)[0]
+    assert (row["article_outlet"], row["article_published"]) == ("Gazette", "2016-09-12")
+    page.close()
+    eng.dispose()
