@@ -34,6 +34,9 @@ articles = Table(
     Column("extractor_version", String(40), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("added_by", String(200), nullable=False, default=""),  # the acting user; "" before 0003
+    # the Outlet and Language filter lists read these, not the rows (migration 0005)
+    Index("ix_articles_outlet", "outlet"),
+    Index("ix_articles_lang", "lang"),
 )
 
 persons = Table(
