@@ -35,7 +35,7 @@ from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
-from claims.store.linking import PersonLinker, lock_persons, now
+from claims.store.linking import PersonLinker, candidate_persons, lock_persons, now
 from claims.store.schema import article_speakers, articles, claims, persons
 from claims.store.statuses import Statuses, load_statuses
 
@@ -106,21 +106,7 @@ class _BatchLinker(PersonLinker):
         self.fixes = ()
         self.keys = {f"{i}:{sid}": k for i, keys in enumerate(self.per_article) for sid, k in keys.items()}
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
-        self.rows = []
-        if skeletons:
-            self.rows = [
-                dict(r._mapping, changed=False)
-                for r in conn.execute(
-                    select(
-                        persons.c.id,
-                        persons.c.name,
-                        persons.c.type,
-                        persons.c.skeleton,
-                        persons.c.name_keys,
-                        persons.c.aliases,
-                    ).where(_among(conn, persons.c.skeleton, sorted(skeletons)), persons.c.merged_into.is_(None))
-                )
-            ]
+        self.rows = candidate_persons(conn, _among(conn, persons.c.skeleton, sorted(skeletons))) if skeletons else []
 
         # rows by (skeleton, type): PersonLinker scans its list per speaker, which is fine for one
         # article's rows and quadratic for a batch's

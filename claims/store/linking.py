@@ -38,6 +38,15 @@ def lock_persons(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PERSONS_LOCK})
 
 
+def candidate_persons(conn: Connection, by_skeleton) -> list[dict]:
+    """The live persons a batch of speakers may link to, selected by ``by_skeleton`` (a condition
+    on ``persons.skeleton``), as rows the linker updates in place (``changed`` marks the ones to
+    write back)."""
+    columns = (persons.c.id, persons.c.name, persons.c.type, persons.c.skeleton, persons.c.name_keys, persons.c.aliases)
+    query = select(*columns).where(by_skeleton, persons.c.merged_into.is_(None))
+    return [dict(r._mapping, changed=False) for r in conn.execute(query)]
+
+
 class PersonLinker:
     """Archive-wide persons for the speakers of one article, found with one query.
 
@@ -53,21 +62,7 @@ class PersonLinker:
         lock_persons(conn)  # held already by every caller; taking it again costs nothing
         self.keys = {sp.speaker_id: self._keys(sp) for sp in speakers if self._linkable(sp)}
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
-        self.rows: list[dict] = []
-        if skeletons:
-            self.rows = [
-                dict(r._mapping, changed=False)
-                for r in conn.execute(
-                    select(
-                        persons.c.id,
-                        persons.c.name,
-                        persons.c.type,
-                        persons.c.skeleton,
-                        persons.c.name_keys,
-                        persons.c.aliases,
-                    ).where(persons.c.skeleton.in_(sorted(skeletons)), persons.c.merged_into.is_(None))
-                )
-            ]
+        self.rows: list[dict] = candidate_persons(conn, persons.c.skeleton.in_(sorted(skeletons))) if skeletons else []
 
     @staticmethod
     def _linkable(sp: Speaker) -> bool:
