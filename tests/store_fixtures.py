@@ -81,3 +81,13 @@ def engine(store_url):
     eng = open_store(store_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A fresh SQLite store that the desk opens too (``CLAIMS_DB_URL`` points at it)."""
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    monkeypatch.setenv("CLAIMS_DB_URL", url)
+    eng = open_store(url)
+    yield eng
+    eng.dispose()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from claims.store import ClaimFilter, get_claim, history_of, ingest_text, list_claims, open_store, update_claim
+from claims.store import ClaimFilter, get_claim, history_of, ingest_text, list_claims, update_claim
 
 PAGE = """
 from claims.app.main import PAGES
@@ -16,15 +15,6 @@ PAGES[{page!r}][0]()
 EN = "Mayor Ana Ruiz said taxes would not rise. Officials said the bridge was safe."
 HI = "राष्ट्रपति कसीम-जोमार्ट टोकायव ने कहा कि स्थिति नियंत्रण में है। बाद में Tokayev ने कहा कि सेना लौटेगी।"
 EVIL = 'Mayor <script>alert("x")</script> Ruiz said the <img src=x onerror=alert(1)> budget was balanced.'
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    monkeypatch.setenv("CLAIMS_DB_URL", url)
-    eng = open_store(url)
-    yield eng
-    eng.dispose()
 
 
 def page(name: str, analyst: str | None = "asha") -> AppTest:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import unicodedata
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from claims.app import render
-from claims.store import get_claim, ingest_text, list_claims, open_store, update_claim
+from claims.store import get_claim, ingest_text, list_claims, update_claim
 
 # the desk's pages in one script; "_page" stands for the navigation (a page not drawn in a run
 # loses its widgets' values, as when the analyst opens another page of the desk)
@@ -21,15 +20,6 @@ state.analyst_box()
 PAGES[st.session_state.get("_page", "review")][0]()
 """
 EN = "Mayor Ana Ruiz said taxes would not rise. Officials said the bridge was safe."
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    monkeypatch.setenv("CLAIMS_DB_URL", url)
-    eng = open_store(url)
-    yield eng
-    eng.dispose()
 
 
 def desk(analyst: str = "asha") -> AppTest:

@@ -8,24 +8,14 @@ import io
 import json
 import os
 
-import pytest
 from sqlalchemy import select, text
 from streamlit.testing.v1 import AppTest
 
 from claims.app.pages.dashboard import claimreview_export, csv_export
-from claims.store import ClaimFilter, ingest_text, list_claims, load_statuses, open_store, update_claim
+from claims.store import ClaimFilter, ingest_text, list_claims, load_statuses, update_claim
 from claims.store.schema import articles
 
 EN = "Mayor Ana Ruiz said taxes would not rise. Officials said the bridge was safe."
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    monkeypatch.setenv("CLAIMS_DB_URL", url)
-    eng = open_store(url)
-    yield eng
-    eng.dispose()
 
 
 def test_opening_the_dashboard_builds_no_export(db):

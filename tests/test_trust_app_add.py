@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from claims.app.pages.add import FETCH_ERROR, PREVIEW_CHARS
 from claims.inputs import MAX_ARTICLE_CHARS
-from claims.store import list_claims, open_store
+from claims.store import list_claims
 from claims.store.query import list_articles
 
 PAGE = """
@@ -23,15 +23,6 @@ state.analyst_box()
 PAGES["add"][0]()
 """
 EN = "Mayor Ana Ruiz said taxes would not rise. "
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    monkeypatch.setenv("CLAIMS_DB_URL", url)
-    eng = open_store(url)
-    yield eng
-    eng.dispose()
 
 
 @pytest.fixture

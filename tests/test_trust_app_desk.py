@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from claims.store import ingest_text, list_claims, open_store, update_claim
+from claims.store import ingest_text, list_claims, update_claim
 from claims.store.accounts import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,15 +28,6 @@ BEACON = "![beacon](https://evil.example/t.png)"
 PHISH = "[Verify your account](https://phish.example/login)"
 PASSWORD = "a long pass phrase 1234"
 MARKDOWN_KINDS = ("markdown", "caption", "success", "error", "warning", "info", "title", "subheader")
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'desk.db'}"
-    monkeypatch.setenv("CLAIMS_DB_URL", url)
-    eng = open_store(url)
-    yield eng
-    eng.dispose()
 
 
 def page(name: str, **session) -> AppTest:
