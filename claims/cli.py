@@ -130,7 +130,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
-    import subprocess
     from importlib import resources
 
     from claims.app import streamlit_command
@@ -139,7 +138,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         env["CLAIMS_DB_URL"] = args.db
     script = str(resources.files("claims.app") / "streamlit_app.py")
-    return subprocess.call(streamlit_command(script, args.port, address=args.address), env=env)
+    command = streamlit_command(script, args.port, address=args.address)
+    # the server replaces this process: a stop signal (a service manager's, Ctrl-C) reaches it
+    # directly, and no server is left running when the command that started it is stopped
+    os.execvpe(command[0], command, env)
+    return 0  # not reached
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -71,6 +71,11 @@ def test_claims_serve_listens_on_loopback_only(tmp_path):
     finally:
         proc.terminate()
         proc.wait(30)
+    # stopping the command stops the server: no orphan is left listening
+    deadline = time.time() + 15
+    while _listening(port) and time.time() < deadline:
+        time.sleep(0.3)
+    assert not _listening(port)
 
 
 def _name(requirement: str) -> str:
