@@ -128,19 +128,9 @@ class _BatchLinker(PersonLinker):
         rows = self.by_skeleton.setdefault((sk, sp.type), [])
         mine = tuple(keys)
         fits = [r for r in rows if _fits(mine, tuple(r["name_keys"].split()))]
-        exact = [r for r in fits if r["name_keys"].split() == keys]
-        pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
-        if pick is None:
-            pick = dict(id=None, name=sp.name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]")
-            pick["changed"] = False  # nothing to update: flush() inserts it whole
-            self.rows.append(pick)
-            rows.append(pick)
-        aliases = json.loads(pick["aliases"])
-        new_aliases = [a for a in sp.aliases if a not in aliases]
-        if new_aliases:
-            pick.update(aliases=json.dumps(aliases + new_aliases, ensure_ascii=False), changed=True)
-        if len(keys) > len(pick["name_keys"].split()):
-            pick.update(name=sp.name, name_keys=" ".join(keys), changed=True)
+        pick = self._choose(sp, sk, keys, fits)
+        if pick["id"] is None and pick not in rows:
+            rows.append(pick)  # a new person: the next article of the batch finds it by skeleton
         return pick
 
     def flush(self) -> None:

@@ -79,6 +79,11 @@ class PersonLinker:
         sk = skeleton(keys[-1])
         rows = [r for r in self.rows if r["skeleton"] == sk and r["type"] == sp.type]
         fits = [r for r in rows if is_subname(keys, r["name_keys"].split()) or is_subname(r["name_keys"].split(), keys)]
+        return self._choose(sp, sk, keys, fits)
+
+    def _choose(self, sp: Speaker, sk: str, keys: list[str], fits: list[dict]) -> dict:
+        """Among the rows that fit ``sp``: the exact name, else the only one, else a new person;
+        the chosen row takes the speaker's new aliases and, when fuller, its name."""
         exact = [r for r in fits if r["name_keys"].split() == keys]
         pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
         if pick is None:
