@@ -175,11 +175,19 @@ def search_words(text: str) -> str:
 def iso_date(value: str, label: str) -> str:
     """A date filter as YYYY-MM-DD (stored dates are ISO, so they compare as strings only in this
     form: "2024-1-5" or "5 Jan" would compare wrong); anything else is explained and ignored."""
+    parsed = iso_or_none(value)
+    if parsed is None:
+        st.warning(f"{label}: {md(value.strip())} is not a date as YYYY-MM-DD; that filter is not applied.")
+        return ""
+    return parsed
+
+
+def iso_or_none(value: str) -> str | None:
+    """A typed date as YYYY-MM-DD; "" for none; None when it is not a date (the caller says so)."""
     value = value.strip()
     if not value:
         return ""
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        st.warning(f"{label}: {md(value)} is not a date as YYYY-MM-DD; that filter is not applied.")
-        return ""
+        return None

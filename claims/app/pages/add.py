@@ -14,6 +14,7 @@ import streamlit as st
 
 from claims import extract_article
 from claims.app import offload, state
+from claims.app.filters import iso_or_none
 from claims.app.render import md
 from claims.fetch import FetchError, fetch
 from claims.inputs import MAX_ARTICLE_CHARS, MAX_HTML_BYTES, Article, InputError, check_text, page_text, read_bytes
@@ -96,17 +97,6 @@ def date_from_name(name: str) -> str:
         except ValueError:
             continue
     return ""
-
-
-def iso_or_none(value: str) -> str | None:
-    """A typed date as YYYY-MM-DD; "" for none; None when it is not a date (the caller says so)."""
-    value = value.strip()
-    if not value:
-        return ""
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        return None
 
 
 def _paste(lang: str | None) -> None:
