@@ -99,3 +99,71 @@ def test_train_command_writes_model_and_metadata(tmp_path):
     meta = json.loads((tmp_path / "meta.json").read_text("utf-8"))
     assert meta["data"]["articles"] == 10 and meta["seed"] == 0
     assert "--limit 10" in meta["command"]
+
+
+_ENGLISH_TEXTS = [
+    # quotes, pronouns, sentence starts and ends, a word running into punctuation, "_" in a word
+    '“We will not back down,” she said on Friday. He told reporters: “More is coming.”\n\n'
+    "The senator, who said last week that the plan would fail, argued that it was dead. "
+    "Officials believe it; snake_case words said nothing. U.S.-based groups say otherwise.",
+    "Trump says. Says who? They claimed, insisted and warned that taxes, he added, would rise",
+    "",
+]
+
+
+def _decisions_by_features(doc, words, candidates, model):
+    """The model's decisions read the slow, obvious way: the training features and the table sum."""
+    import bisect
+
+    from claims.learn.features import context, quote_marks
+
+    marks, out = quote_marks(doc.text), []
+    for k in candidates:
+        a = words[k].start
+        sent = doc.sents[doc.sent_at(a)]
+        j = bisect.bisect_right(doc.quote_starts, a) - 1
+        in_quote = j >= 0 and a < doc.quotes[j].inner_end
+        if model.score(context(doc.text, words, k, sent.start, sent.end, in_quote, marks)) > model.logit:
+            out.append(k)
+    return out
+
+
+def _english_texts():
+    yield from _ENGLISH_TEXTS
+    dev = SHARED_TRAIN.parent / "dev" / "text"
+    if dev.is_dir():
+        yield from (f.read_text("utf-8") for f in sorted(dev.glob("*.txt"))[:40])
+
+
+def test_the_compiled_scorer_decides_as_the_training_features_do():
+    from claims.lang import load
+    from claims.learn.cuemodel import load_model
+    from claims.learn.features import quote_marks
+    from claims.pipeline.frames.base import Doc
+    from claims.pipeline.text import tokens
+
+    model, pack = load_model(), load("en")
+    checked = accepted = 0
+    for text in _english_texts():
+        doc = Doc.build(text, pack)
+        words = tokens(text, 0, len(text))
+        candidates = [k for k, w in enumerate(words) if w.text.lower() in model.vocab]
+        fast = model.compiled.accepted(doc, words, [w.start for w in words], candidates, quote_marks(text), model.logit)
+        assert fast == _decisions_by_features(doc, words, candidates, model)
+        checked += len(candidates)
+        accepted += len(fast)
+    assert checked > 20 and 0 < accepted < checked  # both answers were exercised
+
+
+def test_article_tokens_between_two_offsets_are_the_scan_of_that_range():
+    from claims.lang import load
+    from claims.pipeline.frames.base import Doc
+    from claims.pipeline.text import tokens
+
+    text = _ENGLISH_TEXTS[0]
+    doc = Doc.build(text, load("en"))
+    doc.words = tokens(text, 0, len(text))
+    doc.word_starts = [w.start for w in doc.words]
+    for a in range(0, len(text), 3):
+        for b in (a + 1, a + 9, a + 40, a + 80, len(text)):
+            assert doc.tokens_between(a, min(b, len(text))) == tokens(text, a, min(b, len(text))), (a, b)

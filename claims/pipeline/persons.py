@@ -41,7 +41,7 @@ def name_mentions(doc: Doc) -> list[Mention]:
                 pos = text.find(f" {marker} ", pos + 1)
         return out
     for run in _CAPITAL_RUN.finditer(text):
-        toks = tokens(text, run.start(), run.end())
+        toks = doc.tokens_between(run.start(), run.end())
         m = analyse(pack, text, toks, -1) if len(toks) >= 2 else None
         if m and m.kind == "name" and len(m.name_tokens) >= 2:
             out.append(m)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from typing import NamedTuple
 
 import regex
@@ -149,6 +150,7 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
     return out
 
 
+_GROUP, _MSTART, _MEND = re.Match.group, re.Match.start, re.Match.end
 _WORD_RE = re.compile(rf"{WORD_CHAR}+(?:[-'’.]{WORD_CHAR}+)*")
 # The same tokens as one character class, for text without "_" (which \w would take in): a
 # class is tried once per character where the alternation is tried twice, 1.5x faster.
@@ -157,9 +159,11 @@ _WORD_RE_FAST = re.compile(rf"[\w{_MARKS}]+(?:[-'’.][\w{_MARKS}]+)*")
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
     """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes)."""
-    new = tuple.__new__  # a third faster than calling the NamedTuple; this is the hottest loop
     pattern = _WORD_RE if text.find("_", start, end) >= 0 else _WORD_RE_FAST
-    return [new(Token, (m.group(), *m.span())) for m in pattern.finditer(text, start, end)]
+    # the hottest loop: every step in C (tuple.__new__ skips the NamedTuple's own __new__), a
+    # fifth faster than a comprehension over the matches
+    ms = list(pattern.finditer(text, start, end))
+    return list(map(tuple.__new__, repeat(Token), zip(map(_GROUP, ms), map(_MSTART, ms), map(_MEND, ms), strict=True)))
 
 
 def _is_open_ok(text: str, i: int) -> bool:

@@ -59,6 +59,9 @@ class Doc:
     # the agent before each agent marker read so far, by the marker's position: the frames read
     # it for a cue, and the registry of people needs it again for every "X ने" of the article
     agents: dict[int, Mention | None] = field(default_factory=dict)
+    # the article's word tokens, when a pass has tokenised the whole text (the English cue model)
+    words: list[Token] = field(default_factory=list)
+    word_starts: list[int] = field(default_factory=list)
 
     @classmethod
     def build(cls, text: str, pack: Pack) -> Doc:
@@ -85,6 +88,22 @@ class Doc:
     def toks_at(self, pos: int) -> list[Token]:
         """Tokens of the sentence holding ``pos``."""
         return self.toks[self.sent_at(pos)]
+
+    def tokens_between(self, a: int, b: int) -> list[Token]:
+        """``tokens(text, a, b)``, read from the article's tokens when they are there and a word
+        starts at ``a`` (the same list then: the scan from a word start finds the same words, and
+        nothing that is no word in the article becomes one before ``b``; a word running past ``b``
+        is cut there as the scan would cut it)."""
+        starts = self.word_starts
+        if starts:
+            i = bisect.bisect_left(starts, a)
+            j = bisect.bisect_left(starts, b, i)
+            if i < len(starts) and starts[i] == a:
+                if i == j or self.words[j - 1].end <= b:
+                    return self.words[i:j]
+                # the last word runs past b: the scan would stop it at b
+                return self.words[i : j - 1] + tokens(self.text, starts[j - 1], b)
+        return tokens(self.text, a, b)
 
     def tok_index(self, si: int, pos: int) -> int:
         """Index of the first token of sentence ``si`` starting at or after ``pos``."""

@@ -387,7 +387,7 @@ def opening_names(doc: Doc) -> list[Mention]:
     for sent in doc.sents:
         if not text[sent.start : sent.start + 1].isupper():
             continue
-        head = tokens(text, sent.start, min(sent.end, sent.start + 80))
+        head = doc.tokens_between(sent.start, min(sent.end, sent.start + 80))
         n = 0
         while n < len(head) and n < 6 and head[n].text[:1].isupper():
             n += 1  # the capitalised words the sentence opens with: "Defence Minister Laura Bianchi"
