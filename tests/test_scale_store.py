@@ -190,3 +190,112 @@ def test_killed_bulk_ingest_leaves_no_half_written_article_and_resumes(tmp_path)
         assert c.execute(select(func.count()).select_from(articles)).scalar() == 400
         assert c.execute(select(func.count()).select_from(claims)).scalar() == 400 * per_article
     watch.dispose()
+
+
+def _claims_file(items: list[Article | InputError], path) -> None:
+    """What `claims extract --format parquet` writes for ``items`` (the first text of an id only:
+    the claims of two texts under one id fit neither, and such an article is refused)."""
+    from claims.formats import claim_schema
+
+    first = {a.article_id: a for a in reversed(items) if isinstance(a, Article)}
+    rows = [c.to_dict() for a in first.values() for c in extract_article(a.text, article_id=a.article_id).claims]
+    pq.write_table(pa.Table.from_pylist(rows, schema=claim_schema()), path)
+
+
+def _claim_rows(engine) -> list[tuple]:
+    """The claims and speakers as analysts see them (article speakers made from claims have only
+    the speaking entities, so the speaker rows themselves are not compared)."""
+    got = _dump(engine)
+    return sorted(got["claims"]), sorted(got["articles"])
+
+
+def test_bulk_from_a_claims_file_stores_what_extraction_would(store_url, tmp_path):
+    from claims.store.extracted import ExtractedClaims
+
+    _claims_file(_items(), tmp_path / "claims.parquet")
+    ref = open_store(f"sqlite:///{tmp_path / 'ref.db'}")
+    bulk_ingest(ref, _items(), batch_size=3, jobs=1)
+    engine = open_store(store_url)
+    reports: list[str] = []
+    file = ExtractedClaims(tmp_path / "claims.parquet")
+    counts = bulk_ingest(engine, _items(), batch_size=3, jobs=1, report=reports.append, extracted=file)
+    assert (counts.new, counts.duplicate, counts.failed) == (6, 1, 2)
+    assert _claim_rows(engine) == _claim_rows(ref)
+    # the second "a1" text, stored as "a1-…", was extracted again (claim ids derive from the stored id)
+    assert counts.unused_claims == []
+    with engine.connect() as c:
+        ruiz = c.execute(select(persons.c.id).where(persons.c.name == "Ana Ruiz")).scalar_one()
+        linked = c.execute(
+            select(func.count(func.distinct(claims.c.article_id))).where(claims.c.person_id == ruiz)
+        ).scalar()
+    assert linked >= 3
+    engine.dispose()
+
+
+def test_a_claims_file_that_does_not_fit_its_text_refuses_that_article_only(tmp_path, capsys):
+    from claims.cli import main
+
+    good = [("g1", "Mayor Ana Ruiz said taxes would not rise."), ("g2", "Lee said the port deal was signed.")]
+    pq.write_table(
+        pa.table({"id": [k for k, _ in good], "text": [t for _, t in good]}), tmp_path / "articles.parquet"
+    )
+    items = [Article(k, t, k) for k, t in good]
+    items.append(Article("elsewhere", "Officials said the plan was ready.", "x"))  # claims for no input article
+    _claims_file(items, tmp_path / "claims.parquet")
+    # the same ids, but g2's text changed since the claims were extracted
+    changed = [good[0], ("g2", "Yesterday, Lee said the port deal was signed.")]
+    pq.write_table(
+        pa.table({"id": [k for k, _ in changed], "text": [t for _, t in changed]}), tmp_path / "changed.parquet"
+    )
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    args = ["ingest", str(tmp_path / "changed.parquet"), "--bulk", "--claims", str(tmp_path / "claims.parquet")]
+    code = main([*args, "--no-progress", "--db", db])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "1 new, 0 duplicate, 1 failed" in err
+    assert "claims file does not fit this text (content of claim" in err
+    assert "1 articles of" in err and "elsewhere" in err
+    engine = open_store(db)
+    with engine.connect() as c:
+        assert c.execute(select(articles.c.article_key)).scalars().all() == ["g1"]
+        assert c.execute(select(claims.c.speaker)).scalars().all() == ["Ana Ruiz"]
+    engine.dispose()
+
+
+def test_claims_file_errors_are_plain(tmp_path, capsys):
+    from claims.cli import main
+
+    pq.write_table(pa.table({"id": ["a"], "text": ["Ruiz said so."]}), tmp_path / "articles.parquet")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    # an articles file given as the claims file
+    code = main(
+        ["ingest", str(tmp_path / "articles.parquet"), "--bulk", "--claims", str(tmp_path / "articles.parquet"),
+         "--db", db, "--no-progress"]
+    )  # fmt: skip
+    assert code == 2 and "not a claims file (missing article_id" in capsys.readouterr().err
+    code = main(["ingest", str(tmp_path / "articles.parquet"), "--claims", str(tmp_path / "x.parquet"), "--db", db])
+    assert code == 2 and "add --bulk" in capsys.readouterr().err
+    (tmp_path / "junk.parquet").write_bytes(b"not parquet at all")
+    code = main(
+        ["ingest", str(tmp_path / "articles.parquet"), "--bulk", "--claims", str(tmp_path / "junk.parquet"),
+         "--db", db, "--no-progress"]
+    )  # fmt: skip
+    assert code == 2 and "cannot read claims" in capsys.readouterr().err
+
+
+def test_spark_error_rows_in_a_claims_file_are_reported_as_failures(tmp_path):
+    from claims.spark import result_arrow_schema
+    from claims.store.extracted import ExtractedClaims
+
+    ok = extract_article("Mayor Ana Ruiz said taxes would not rise.", article_id="a").claims
+    rows = [{**c.to_dict(), "error": None} for c in ok]
+    rows.append({**dict.fromkeys(result_arrow_schema().names), "article_id": "b", "error": "'text' is empty"})
+    pq.write_table(pa.Table.from_pylist(rows, schema=result_arrow_schema()), tmp_path / "spark.parquet")
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    items = [Article("a", "Mayor Ana Ruiz said taxes would not rise.", "a"), Article("b", "Lee said so.", "b")]
+    reports: list[str] = []
+    file = ExtractedClaims(tmp_path / "spark.parquet")
+    counts = bulk_ingest(engine, items, jobs=1, extracted=file, report=reports.append)
+    assert (counts.new, counts.failed) == (1, 1)
+    assert reports == ["b: the claims file records no extraction: 'text' is empty"]
+    engine.dispose()

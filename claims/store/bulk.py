@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql
 
 from claims import __version__, extract_article
@@ -34,6 +35,7 @@ from claims.parallel import map_ordered
 from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
+from claims.store.extracted import ExtractedClaims
 from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
 from claims.store.linking import PersonLinker, candidate_persons, lock_persons, now
 from claims.store.schema import article_speakers, articles, claims, persons
@@ -51,6 +53,7 @@ class BulkCounts:
     batches: int = 0
     write_seconds: float = 0.0  # time in the write transactions alone (the bench's store load rate)
     failures: list[str] = field(default_factory=list)
+    unused_claims: list[str] = field(default_factory=list)  # with a claims file: ids no article took
 
 
 @dataclass
@@ -169,10 +172,20 @@ def _copy_rows(conn: Connection, table: Any, rows: list[dict]) -> None:
     if not rows:
         return
     cols = list(rows[0])
+    values = operator.itemgetter(*cols)  # a row's values in column order, picked in C
     raw = conn.connection.driver_connection  # the psycopg 3 connection of this transaction
     with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
         for r in rows:
-            copy.write_row([r[c] for c in cols])
+            copy.write_row(values(r))
+
+
+def _next_ids(conn: Connection, table: Any, n: int) -> list[int]:
+    """``n`` fresh ids from ``table``'s id sequence (PostgreSQL), in one round trip: rows COPY'd
+    with their ids need not be read back to learn them (a batch's speakers are thousands)."""
+    if n == 0:
+        return []
+    seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar_one()
+    return list(conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": n}).scalars())
 
 
 def _write_batch(
@@ -217,15 +230,8 @@ def _write_batch(
         for p in todo
     ]
     if pg:
-        _copy_rows(conn, articles, art_rows)
-        ids = dict(
-            conn.execute(
-                select(articles.c.article_key, articles.c.id).where(
-                    _among(conn, articles.c.article_key, [p.key for p in todo])
-                )
-            ).all()
-        )
-        art_ids = [ids[p.key] for p in todo]
+        art_ids = _next_ids(conn, articles, len(art_rows))
+        _copy_rows(conn, articles, [dict(id=i, **r) for i, r in zip(art_ids, art_rows, strict=True)])
     else:
         art_ids = list(
             conn.execute(insert(articles).returning(articles.c.id, sort_by_parameter_order=True), art_rows).scalars()
@@ -250,20 +256,18 @@ def _write_batch(
     # article id -> local speaker id -> (article speaker row id, person id), as store_speakers gives
     speakers: dict[int, dict[str, tuple[int, int | None]]] = {aid: {} for aid in art_ids}
     if sp_rows and pg:
+        sp_ids = _next_ids(conn, article_speakers, len(sp_rows))
+        for r, sid in zip(sp_rows, sp_ids, strict=True):
+            r["id"] = sid
         _copy_rows(conn, article_speakers, sp_rows)
-        person = {(r["article_id"], r["local_id"]): r["person_id"] for r in sp_rows}
-        for r in conn.execute(
-            select(article_speakers.c.id, article_speakers.c.article_id, article_speakers.c.local_id).where(
-                _among(conn, article_speakers.c.article_id, art_ids)
-            )
-        ):
-            speakers[r.article_id][r.local_id] = (r.id, person[(r.article_id, r.local_id)])
     elif sp_rows:
-        ids = conn.execute(
-            insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
-        ).scalars()
-        for r, sid in zip(sp_rows, ids, strict=True):
-            speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
+        sp_ids = list(
+            conn.execute(
+                insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
+            ).scalars()
+        )
+    for r, sid in zip(sp_rows, sp_ids if sp_rows else [], strict=True):
+        speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
     claim_rows = []
     for aid, ex in zip(art_ids, exs, strict=True):
         local = speakers[aid]
@@ -288,11 +292,14 @@ def bulk_ingest(
     analyst: str = "",
     report: Callable[[str], None] = lambda _msg: None,
     progress: Callable[[int], None] = lambda _n: None,
+    extracted: ExtractedClaims | None = None,
 ) -> BulkCounts:
     """Ingest ``items`` in transactions of ``batch_size`` articles, extracting on ``jobs``
-    processes. ``report`` gets a line per skipped item ("ORIGIN: why"), ``progress`` the number
-    of items done after each one. Raises ``PermissionDenied`` (before anything is written) when
-    ``analyst`` may not edit."""
+    processes, or, with ``extracted``, storing the claims of that file instead of extracting
+    (see :mod:`claims.store.extracted`; ``counts.unused_claims`` then lists the article ids
+    whose claims no article of ``items`` took). ``report`` gets a line per skipped item
+    ("ORIGIN: why"), ``progress`` the number of items done after each one. Raises
+    ``PermissionDenied`` (before anything is written) when ``analyst`` may not edit."""
     statuses = statuses or load_statuses()
     analyst = (analyst or "").strip()
     lang = None if lang in (None, "", "auto") else lang
@@ -306,7 +313,14 @@ def bulk_ingest(
         report(f"{origin}: {why}")
 
     batch: list[_Pending] = []
-    for out in map_ordered(_extract_chunk, _resolve(engine, items, analyst, counts, fail), lang, jobs=jobs):
+    if extracted is not None:
+        items = _noted(items, extracted)
+    resolved = _resolve(engine, items, analyst, counts, fail)
+    if extracted is None:
+        outcomes = map_ordered(_extract_chunk, resolved, lang, jobs=jobs)
+    else:
+        outcomes = _from_file(resolved, extracted, lang)
+    for out in outcomes:
         if isinstance(out, _Passed):
             progress(1)
             continue
@@ -323,7 +337,31 @@ def bulk_ingest(
             batch = []
     if batch:
         _commit(engine, batch, statuses, analyst, lang, counts)
+    if extracted is not None:
+        counts.unused_claims = extracted.unused()
     return counts
+
+
+def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) -> Iterator[Article | InputError]:
+    for item in items:
+        if isinstance(item, Article):
+            extracted.note(item.article_id)
+        yield item
+
+
+def _from_file(
+    items: Iterable[_Keyed | _Passed], extracted: ExtractedClaims, lang: str | None
+) -> Iterator[_Passed | tuple[_Keyed, Extraction | str]]:
+    """The outcomes map_ordered would give, read from a claims file instead of extracted. An
+    article stored under another id than its own (its id taken by another text) is extracted
+    here after all: its claim ids derive from the id it is stored under."""
+    for item in items:
+        if isinstance(item, _Passed):
+            yield item
+        elif item.article_id != item.pending.article.article_id.replace("\x00", ""):
+            yield item, _extract_chunk([item], lang)[0]
+        else:
+            yield item, extracted.extraction(item.article_id, item.text)
 
 
 def _commit(

@@ -55,6 +55,9 @@ def _as(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.claims and not args.bulk:
+        print("error: --claims stores claims extracted before, in bulk: add --bulk", file=sys.stderr)
+        return 2
     engine = open_store(args.db)
     statuses = load_statuses(args.statuses)
     if args.bulk:
@@ -102,7 +105,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _bulk_ingest(args: argparse.Namespace, engine: Engine, statuses: Statuses) -> int:
     from claims.parallel import default_jobs
     from claims.store.bulk import bulk_ingest
+    from claims.store.extracted import ClaimsFileError, ExtractedClaims
 
+    extracted = None
+    if args.claims:
+        try:
+            extracted = ExtractedClaims(args.claims)
+        except ClaimsFileError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     bar = tqdm(desc="ingest", unit=" art", file=sys.stderr, disable=None if args.progress else True)
     try:
         c = bulk_ingest(
@@ -115,6 +126,7 @@ def _bulk_ingest(args: argparse.Namespace, engine: Engine, statuses: Statuses) -
             analyst=args.analyst,
             report=lambda msg: tqdm.write(f"skipped {msg}", file=sys.stderr),
             progress=bar.update,
+            extracted=extracted,
         )
     except PermissionDenied as e:
         print(f"error: {e} (pass --analyst NAME)", file=sys.stderr)
@@ -126,7 +138,10 @@ def _bulk_ingest(args: argparse.Namespace, engine: Engine, statuses: Statuses) -
         f"{c.claims} claims stored in {redact(resolve_url(args.db))}",
         file=sys.stderr,
     )
-    return 1 if c.failed else 0
+    if c.unused_claims:
+        shown = ", ".join(c.unused_claims[:5]) + (" …" if len(c.unused_claims) > 5 else "")
+        print(f"{len(c.unused_claims)} articles of {args.claims} were not in the input: {shown}", file=sys.stderr)
+    return 1 if c.failed or c.unused_claims else 0
 
 
 def cmd_reextract(args: argparse.Namespace) -> int:
@@ -261,6 +276,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(COPY into PostgreSQL); rerun after an interruption to store the rest",
     )
     i.add_argument("--batch-size", type=int, default=500, help="articles per transaction with --bulk (default 500)")
+    i.add_argument(
+        "--claims",
+        help="with --bulk: store the claims of this file (`claims extract --format parquet` or claims.spark "
+        "output) instead of extracting",
+    )
     i.add_argument("-j", "--jobs", type=int, default=None, help="extraction processes with --bulk (default: cores)")
     i.add_argument("--statuses", help="status configuration file (TOML)")
     i.add_argument("--no-progress", dest="progress", action="store_false")
