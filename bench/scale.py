@@ -8,7 +8,9 @@ naming the copy (so the store sees distinct texts), written once to Parquet. Eac
 command in a child process; its wall time gives articles/s, and the peak resident memory of every
 process of the run (the CLI, its workers, Spark's JVM and Python workers) is sampled from /proc.
 The store load runs ``claims ingest --bulk`` and reports both the end-to-end rate (extraction
-included) and the rate of the write transactions alone (COPY on PostgreSQL).
+included) and the rate of the write transactions alone (COPY on PostgreSQL); then again from the
+one-process run's claims file (``--bulk --claims``: the archive extracted elsewhere, on Spark or
+on every core, and loaded without extracting again).
 """
 
 from __future__ import annotations
@@ -226,32 +228,41 @@ def main() -> None:
             if r["code"] not in (0, 1):
                 print(f"  (exit {r['code']}: {r['err']})")
         if "store" not in args.skip:
-            for name, url in (("SQLite", f"sqlite:///{tmp}/bench.db"), ("PostgreSQL", args.pg)):
+            claims_file = next(iter(outputs.values()), None)  # the CLI's claims of this corpus
+            stores = (("SQLite", f"sqlite:///{tmp}/bench.db"), ("PostgreSQL", args.pg))
+            loads = [(name, url, None) for name, url in stores]
+            if claims_file is not None:
+                loads += [(name, url, claims_file) for name, url, _ in loads]
+            for name, url, claims_path in loads:
                 if not url:
                     continue
+                how = f"--claims (the {claims_file.name} above)" if claims_path else f"--jobs {args.jobs}"
                 code = (
                     "import json,sys\n"
                     "from claims.inputs import iter_articles\n"
                     "from claims.store import open_store\n"
                     "from claims.store.bulk import bulk_ingest\n"
+                    "from claims.store.extracted import ExtractedClaims\n"
                     "from sqlalchemy import text\n"
                     "e = open_store(sys.argv[1])\n"
                     "with e.begin() as c:\n"
                     "    c.execute(text('DELETE FROM claims')); c.execute(text('DELETE FROM article_speakers'))\n"
                     "    c.execute(text('DELETE FROM articles')); c.execute(text('DELETE FROM persons'))\n"
                     "import time; t=time.perf_counter()\n"
-                    f"r = bulk_ingest(e, iter_articles([sys.argv[2]]), jobs={args.jobs})\n"
+                    "x = ExtractedClaims(sys.argv[3]) if len(sys.argv) > 3 else None\n"
+                    f"r = bulk_ingest(e, iter_articles([sys.argv[2]]), jobs={args.jobs}, extracted=x)\n"
                     "print(json.dumps(dict(new=r.new, claims=r.claims, write=r.write_seconds, "
                     "total=time.perf_counter()-t)))\n"
                 )
-                res = subprocess.run([py, "-c", code, url, str(corpus)], capture_output=True, text=True)
+                argv = [py, "-c", code, url, str(corpus), *([str(claims_path)] if claims_path else [])]
+                res = subprocess.run(argv, capture_output=True, text=True)
                 if res.returncode:
                     print(f"{name} bulk load failed: {res.stderr[-800:]}")
                     continue
                 d = json.loads(res.stdout.strip().splitlines()[-1])
-                figures[f"bulk {name}"] = d
+                figures[f"bulk {name}" + (" --claims" if claims_path else "")] = d
                 print(
-                    f"bulk ingest into {name} (--jobs {args.jobs}): {d['new']:,} articles, {d['claims']:,} claims; "
+                    f"bulk ingest into {name} ({how}): {d['new']:,} articles, {d['claims']:,} claims; "
                     f"end to end {d['new'] / d['total']:.0f} articles/s; write transactions alone "
                     f"{d['new'] / d['write']:.0f} articles/s ({d['claims'] / d['write']:.0f} claims/s)"
                 )

@@ -299,3 +299,27 @@ def test_spark_error_rows_in_a_claims_file_are_reported_as_failures(tmp_path):
     assert (counts.new, counts.failed) == (1, 1)
     assert reports == ["b: the claims file records no extraction: 'text' is empty"]
     engine.dispose()
+
+
+def test_a_failed_batch_commit_is_raised_and_nothing_after_it_is_written(tmp_path, monkeypatch):
+    import pytest
+
+    import claims.store.bulk as bulk
+
+    real, calls = bulk._write_batch, []
+
+    def flaky(conn, batch, *args):
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(conn, batch, *args)
+
+    monkeypatch.setattr(bulk, "_write_batch", flaky)
+    engine = open_store(f"sqlite:///{tmp_path / 'f.db'}")
+    items = [Article(f"f{i}", f"Mayor Ana Ruiz{i} said taxes would not rise.", f"f{i}") for i in range(10)]
+    with pytest.raises(RuntimeError, match="disk full"):
+        bulk_ingest(engine, items, batch_size=2, jobs=1)
+    with engine.connect() as c:
+        assert sorted(c.execute(select(articles.c.article_key)).scalars()) == ["f0", "f1"]
+    assert len(calls) == 2  # the batches read after the failure were not written
+    engine.dispose()

@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 # Consonant classes that transliterations swap freely.
 _SKELETON_MAP = str.maketrans({"w": "v", "c": "k", "q": "k", "z": "j", "x": "k"})
 _VOWELS = set("aeiouy")
+_NOT_LETTER = re.compile(r"[^a-z]")
+_HYPHEN = re.compile(r"[-‐]")  # name parts: "कसीम-जोमार्ट" is two
 
 
 @lru_cache(maxsize=65536)
@@ -27,7 +29,7 @@ def romanise(token: str, fixes: tuple[tuple[str, str], ...] = ()) -> str:
     """
     for src, dst in fixes:
         token = token.replace(src, dst)
-    s = re.sub(r"[^a-z]", "", anyascii(token).lower())
+    s = _NOT_LETTER.sub("", anyascii(token).lower())
     s = s.replace("ph", "f").replace("ee", "i").replace("oo", "u")
     if len(s) > 1 and s[0] in "vw" and s[1] not in _VOWELS - {"y"} or s.startswith(("va", "wa")) and len(s) > 3:
         s = "u" + s[1:]
@@ -72,7 +74,7 @@ def name_key(name_tokens: list[str], fixes: tuple[tuple[str, str], ...] = ()) ->
     """Romanised keys of a name's tokens, hyphenated parts split ("कसीम-जोमार्ट" → two keys)."""
     keys: list[str] = []
     for tok in name_tokens:
-        for part in re.split(r"[-‐]", tok):
+        for part in _HYPHEN.split(tok) if "-" in tok or "‐" in tok else (tok,):
             k = romanise(part, fixes)
             if k:
                 keys.append(k)

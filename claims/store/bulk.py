@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import json
 import operator
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -312,6 +314,7 @@ def bulk_ingest(
         counts.failures.append(f"{origin}: {why}")
         report(f"{origin}: {why}")
 
+    writer = _Writer(engine, statuses, analyst, lang)
     batch: list[_Pending] = []
     if extracted is not None:
         items = _noted(items, extracted)
@@ -320,23 +323,30 @@ def bulk_ingest(
         outcomes = map_ordered(_extract_chunk, resolved, lang, jobs=jobs)
     else:
         outcomes = _from_file(resolved, extracted, lang)
-    for out in outcomes:
-        if isinstance(out, _Passed):
+    done = False
+    try:
+        for out in outcomes:
+            if isinstance(out, _Passed):
+                progress(1)
+                continue
+            article, result = out
+            pending = article.pending
+            if isinstance(result, str):
+                fail(article.origin, result)
+            else:
+                pending.extraction = result
+                batch.append(pending)
             progress(1)
-            continue
-        article, result = out
-        pending = article.pending
-        if isinstance(result, str):
-            fail(article.origin, result)
-        else:
-            pending.extraction = result
-            batch.append(pending)
-        progress(1)
-        if len(batch) >= batch_size:
-            _commit(engine, batch, statuses, analyst, lang, counts)
-            batch = []
-    if batch:
-        _commit(engine, batch, statuses, analyst, lang, counts)
+            if len(batch) >= batch_size:
+                writer.put(batch)
+                batch = []
+        if batch:
+            writer.put(batch)
+        done = True
+    finally:
+        # never return while a batch is still being written; a failure of the reading side
+        # stays the one raised
+        writer.close(counts, raise_error=done)
     if extracted is not None:
         counts.unused_claims = extracted.unused()
     return counts
@@ -364,14 +374,54 @@ def _from_file(
             yield item, extracted.extraction(item.article_id, item.text)
 
 
-def _commit(
-    engine: Engine, batch: list[_Pending], statuses: Statuses, analyst: str, lang: str | None, counts: BulkCounts
-) -> None:
-    t0 = time.perf_counter()
-    with writing(engine) as conn:
-        _write_batch(conn, batch, statuses, analyst, lang, counts)
-    counts.write_seconds += time.perf_counter() - t0
-    counts.batches += 1
+class _Writer:
+    """Commits batches on a thread of its own while the next batch is read or extracted: the
+    database's share of a batch (COPY, index updates, the commit) then overlaps the work of the
+    next one instead of following it. One batch waits at most, so memory holds two batches; the
+    batches commit in input order, each whole or not at all, and a failure in a commit is raised
+    in the caller at its next ``put`` or at ``close``."""
+
+    def __init__(self, engine: Engine, statuses: Statuses, analyst: str, lang: str | None) -> None:
+        self.engine, self.statuses, self.analyst, self.lang = engine, statuses, analyst, lang
+        self.counts = BulkCounts()  # the writer's own: the reading side counts in its own object
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[list[_Pending] | None] = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._run, name="claims-bulk-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # drain: nothing after a failed batch is written
+            try:
+                t0 = time.perf_counter()
+                with writing(self.engine) as conn:
+                    _write_batch(conn, batch, self.statuses, self.analyst, self.lang, self.counts)
+                self.counts.write_seconds += time.perf_counter() - t0
+                self.counts.batches += 1
+            except BaseException as e:  # handed to the caller, which raises it
+                self.error = e
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, batch: list[_Pending]) -> None:
+        self._raise()
+        self.queue.put(batch)
+
+    def close(self, counts: BulkCounts, raise_error: bool = True) -> None:
+        """Wait for every batch, add the writer's counts to ``counts`` and raise its failure."""
+        self.queue.put(None)
+        self.thread.join()
+        w = self.counts
+        counts.new += w.new
+        counts.duplicate += w.duplicate
+        counts.claims += w.claims
+        counts.batches += w.batches
+        counts.write_seconds += w.write_seconds
+        if raise_error:
+            self._raise()
 
 
 @dataclass

@@ -20,6 +20,7 @@ in the file, and so are not stored; re-extraction brings them back).
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from claims.formats import claim_schema
@@ -142,6 +143,7 @@ def _speakers(claims: list[Claim]) -> list[Speaker]:
     return list(out.values())
 
 
+@lru_cache(maxsize=65_536)  # an archive repeats its speakers' names and mentions over and over
 def _is_name_form(mention: str, name: str) -> bool:
     """Whether ``mention`` is part of ``name`` in any script ("Tokayev" of "कसीम-जोमार्ट टोकायव"),
     as the extractor's own speaker matching decides it."""
