@@ -140,7 +140,7 @@ def main() -> None:
     p.add_argument("--articles", type=int, default=100_000)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--pg", help="PostgreSQL URL for the bulk load (a database the bench may fill)")
-    p.add_argument("--skip", action="append", default=[], help="one|jobs|spark|store (repeatable)")
+    p.add_argument("--skip", action="append", default=[], help="one|jobs|spark|store|extracting-load (repeatable)")
     p.add_argument("--json", type=Path, help="write the figures here as JSON too")
     args = p.parse_args()
     py = sys.executable
@@ -230,9 +230,9 @@ def main() -> None:
         if "store" not in args.skip:
             claims_file = next(iter(outputs.values()), None)  # the CLI's claims of this corpus
             stores = (("SQLite", f"sqlite:///{tmp}/bench.db"), ("PostgreSQL", args.pg))
-            loads = [(name, url, None) for name, url in stores]
+            loads = [] if "extracting-load" in args.skip else [(name, url, None) for name, url in stores]
             if claims_file is not None:
-                loads += [(name, url, claims_file) for name, url, _ in loads]
+                loads += [(name, url, claims_file) for name, url in stores]
             for name, url, claims_path in loads:
                 if not url:
                     continue
