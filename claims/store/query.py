@@ -48,6 +48,7 @@ class ClaimFilter:
     flag: str = ""  # one of the contract's flags (mental_state, request, …)
     assignee: str = ""  # exact name ("my queue" is the analyst's own)
     updated_by: str = ""  # the last editor, exact name
+    approval: str = ""  # "pending" or "approved" (verdicts of statuses that need approval)
 
 
 # How the Review table can be ordered (newest first unless asked): key → (column, descending)
@@ -61,6 +62,7 @@ SORTS = {
     "status": ("status", False),
     "speaker": ("speaker", False),
     "assignee": ("assignee", False),
+    "checkworthy": ("checkworthy", True),  # most worth checking first (claims.learn.checkworthy)
 }
 
 
@@ -125,6 +127,7 @@ def _clean(f: ClaimFilter) -> ClaimFilter:
         flag=plain(f.flag),
         assignee=plain(f.assignee),
         updated_by=plain(f.updated_by),
+        approval=plain(f.approval),
     )
 
 
@@ -164,6 +167,8 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
         cond.append(claims.c.assignee == f.assignee.strip())
     if f.updated_by.strip():
         cond.append(claims.c.updated_by == f.updated_by.strip())
+    if f.approval.strip():
+        cond.append(claims.c.approval == f.approval.strip())
     return cond
 
 
