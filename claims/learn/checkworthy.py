@@ -45,7 +45,7 @@ CLASS_LABELS = {
 }
 # log-odds added for what the claim knows beyond its words (the same for every language)
 CLAIM_WEIGHTS = {
-    "public_role": 0.6,  # a named speaker the article gives a role ("the chief minister")
+    "public_role": 0.6,  # a named speaker with a public role (the pack's public_roles: "chief minister")
     "named": 0.2,  # a named person or organisation without a role
     "unnamed": -0.4,  # anonymous, unresolved or the article's own voice
     "request_flag": -1.0,  # the extractor read a request ("urged", "अनुरोध किया")
@@ -62,6 +62,13 @@ class Lexicon:
     lang: str
     patterns: dict[str, regex.Pattern]
     weights: dict[str, float]  # the pack's own weights (the score where no model is shipped)
+    public_roles: tuple[str, ...] = ()  # folded, lower-cased
+
+    def public_role(self, role: str) -> bool:
+        """Whether a speaker role names a public office or expertise ("the finance minister",
+        "उपमुख्यमंत्री"), not just who someone is ("a local resident", "उनकी पत्नी")."""
+        norm = normalised(role)
+        return any(r in norm for r in self.public_roles)
 
 
 def _phrase_pattern(phrases: Iterable[str], endings: Iterable[str] = ()) -> regex.Pattern | None:
@@ -101,7 +108,8 @@ def lexicon(lang: str) -> Lexicon | None:
         if pat is not None:
             patterns[cls] = pat
     weights = {k: float(v) for k, v in table.get("weights", {}).items()}
-    return Lexicon(lang, patterns, weights)
+    roles = tuple(sorted({normalised(r) for r in table.get("public_roles", []) if r.strip()}))
+    return Lexicon(lang, patterns, weights, roles)
 
 
 def normalised(text: str) -> str:
@@ -114,7 +122,7 @@ def word_classes(text: str, lex: Lexicon | None) -> dict[str, list[str]]:
     distinct); digits count as numbers in every language."""
     norm = normalised(text)
     found: dict[str, list[str]] = {}
-    digits = [m.group() for m in _DIGITS.finditer(norm)]
+    digits = [m.group().rstrip(",.:/") for m in _DIGITS.finditer(norm)]
     if digits:
         found["number"] = list(dict.fromkeys(digits))
     if lex is not None:
@@ -211,7 +219,7 @@ def assess(
     if speaker_type in ("anonymous", "author") or not speaker.strip() or "unresolved_speaker" in flags:
         x += CLAIM_WEIGHTS["unnamed"]
         reasons.append("no named speaker")
-    elif speaker_role.strip() and speaker_type in ("person", "organization", "group"):
+    elif lex is not None and lex.public_role(speaker_role) and speaker_type in ("person", "organization", "group"):
         x += CLAIM_WEIGHTS["public_role"]
         reasons.append(f"speaker with a public role: {speaker_role.strip()[:60]}")
     elif speaker_type in ("person", "organization", "group", "document"):
