@@ -37,7 +37,12 @@ print(assess("Unemployment fell by 12 percent last year.", "en", speaker="Ana Ru
 
 def test_model_loads_from_the_package_offline_without_scikit_learn(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-c", _OFFLINE], cwd=tmp_path, env=dict(os.environ), capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _OFFLINE],
+        cwd=tmp_path,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     assert float(out.stdout) > 0.5
@@ -86,7 +91,17 @@ def test_the_train_command_is_deterministic(tmp_path):
     sums = []
     for run in ("a", "b"):
         out = tmp_path / run
-        cmd = [sys.executable, "-m", "claims.cli", "train", "checkworthy", "--claimbuster", str(data), "--out", str(out)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "claims.cli",
+            "train",
+            "checkworthy",
+            "--claimbuster",
+            str(data),
+            "--out",
+            str(out),
+        ]
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
         assert res.returncode == 0, res.stderr
         meta = json.loads((out / "checkworthy.meta.json").read_text("utf-8"))

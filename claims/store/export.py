@@ -248,7 +248,7 @@ def short_claim(text: str, limit: int = CLAIM_REVIEWED_MAX) -> str:
         return text
     kept, n = [], 0
     for g in _GRAPHEMES.findall(text):
-        if n + len(g) > limit - 1:
+        if n + len(g) > limit - 2:  # room for "…", the whole under the limit
             break
         kept.append(g)
         n += len(g)
