@@ -24,7 +24,7 @@ import math
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import regex
@@ -56,11 +56,44 @@ _DIGITS = regex.compile(r"\d[\d,.:/]*%?")
 
 
 @dataclass(frozen=True)
+class WordClass:
+    """One word class of a pack: single words, phrases of several words (by their first word)
+    and word endings, all folded and lower-cased, matched on whole words."""
+
+    words: frozenset[str]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    endings: tuple[str, ...]
+
+    def find(self, words: list[str]) -> list[str]:
+        """The words and phrases of this class in ``words`` (a sentence's tokens), in order."""
+        hits = []
+        for i, w in enumerate(words):
+            if w in self.words or (self.endings and len(w) > 2 and w.endswith(self.endings)):
+                hits.append(w)
+            for rest in self.phrases.get(w, ()):
+                if tuple(words[i + 1 : i + 1 + len(rest)]) == rest:
+                    hits.append(" ".join((w, *rest)))
+        return hits
+
+
+def _word_class(phrases: Iterable[str], endings: Iterable[str] = ()) -> WordClass:
+    words, multi = set(), {}
+    for p in phrases:
+        toks = _WORD.findall(normalised(p))
+        if len(toks) == 1:
+            words.add(toks[0])
+        elif toks:
+            multi.setdefault(toks[0], []).append(tuple(toks[1:]))
+    ends = tuple(sorted({normalised(e) for e in endings if e.strip()}))
+    return WordClass(frozenset(words), {k: tuple(sorted(v)) for k, v in multi.items()}, ends)
+
+
+@dataclass(frozen=True)
 class Lexicon:
-    """One pack's ``[checkworthy]`` word classes, compiled: class -> pattern of whole words."""
+    """One pack's ``[checkworthy]`` word classes: class -> :class:`WordClass`."""
 
     lang: str
-    patterns: dict[str, regex.Pattern]
+    classes: dict[str, WordClass]
     weights: dict[str, float]  # the pack's own weights (the score where no model is shipped)
     public_roles: tuple[str, ...] = ()  # folded, lower-cased
 
@@ -69,18 +102,6 @@ class Lexicon:
         "उपमुख्यमंत्री"), not just who someone is ("a local resident", "उनकी पत्नी")."""
         norm = normalised(role)
         return any(r in norm for r in self.public_roles)
-
-
-def _phrase_pattern(phrases: Iterable[str], endings: Iterable[str] = ()) -> regex.Pattern | None:
-    alts = sorted({regex.escape(fold_string(p).lower()) for p in phrases if p}, key=len, reverse=True)
-    parts = []
-    if alts:
-        # whole words: no letter or mark either side ("will" not in "goodwill", "कम" not in "कमल")
-        parts.append(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
-    ends = sorted({regex.escape(fold_string(e)) for e in endings if e}, key=len, reverse=True)
-    if ends:
-        parts.append(r"\w+(?:" + "|".join(ends) + r")(?![\w])")
-    return regex.compile("|".join(parts)) if parts else None
 
 
 @cache
@@ -101,17 +122,16 @@ def lexicon(lang: str) -> Lexicon | None:
         "prediction": "predictions",
         "request": "requests",
     }
-    patterns = {}
-    for cls, key in keys.items():
-        endings = table.get("prediction_endings", []) if cls == "prediction" else []
-        pat = _phrase_pattern(table.get(key, []), endings)
-        if pat is not None:
-            patterns[cls] = pat
+    classes = {
+        cls: _word_class(table.get(key, []), table.get(f"{key[:-1]}_endings", []) if cls == "prediction" else ())
+        for cls, key in keys.items()
+    }
     weights = {k: float(v) for k, v in table.get("weights", {}).items()}
     roles = tuple(sorted({normalised(r) for r in table.get("public_roles", []) if r.strip()}))
-    return Lexicon(lang, patterns, weights, roles)
+    return Lexicon(lang, classes, weights, roles)
 
 
+@lru_cache(maxsize=4096)  # a claim is read by word_classes and text_features: folded once
 def normalised(text: str) -> str:
     """The text the features read: folded as the engine reads it, lower-cased, one space."""
     return " ".join(fold_string(text).lower().split())
@@ -126,25 +146,27 @@ def word_classes(text: str, lex: Lexicon | None) -> dict[str, list[str]]:
     if digits:
         found["number"] = list(dict.fromkeys(digits))
     if lex is not None:
-        for cls, pat in lex.patterns.items():
-            hits = [m.group() for m in pat.finditer(norm)]
+        words = _WORD.findall(norm)
+        for cls, wc in lex.classes.items():
+            hits = wc.find(words)
             if hits:
                 found[cls] = list(dict.fromkeys(found.get(cls, []) + hits))
     return found
 
 
-def text_features(text: str, lex: Lexicon | None) -> list[str]:
+def text_features(text: str, lex: Lexicon | None, found: dict[str, list[str]] | None = None) -> set[str]:
     """The model's features of one sentence: its words (numbers as ``<num>``), adjacent word
-    pairs, the word classes found and a length bucket. Training and scoring share this function,
-    so the model is read with exactly the features it was fitted on."""
+    pairs, the word classes found (``found``: :func:`word_classes` when the caller has them) and
+    a length bucket. Training and scoring share this function, so the model is read with exactly
+    the features it was fitted on."""
     norm = normalised(text)
-    words = ["<num>" if _DIGITS.fullmatch(w) or w[:1].isdigit() else w for w in _WORD.findall(norm)]
+    words = ["<num>" if w[:1].isdigit() else w for w in _WORD.findall(norm)]
     feats = {f"w={w}" for w in words}
     feats.update(f"b={a}|{b}" for a, b in zip(["<s>", *words], [*words, "</s>"], strict=True))
-    feats.update(f"c={cls}" for cls in word_classes(text, lex))
+    feats.update(f"c={cls}" for cls in (found if found is not None else word_classes(text, lex)))
     n = len(words)
     feats.add("len=" + ("short" if n < 6 else "mid" if n < 20 else "long"))
-    return sorted(feats)
+    return feats
 
 
 @dataclass(frozen=True)
@@ -204,7 +226,7 @@ def assess(
     model = load_model(lang) if lang else None
     reasons: list[str] = []
     if model is not None:
-        x = model.logit(text_features(content, lex))
+        x = model.logit(text_features(content, lex, found))
         reasons.append(f"model (ClaimBuster-trained): {_sigmoid(x):.2f}")
     else:
         w = lex.weights if lex is not None else {"bias": -0.8, "number": 1.3}

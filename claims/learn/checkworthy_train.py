@@ -104,13 +104,13 @@ def train(folder: Path, out: Path = MODEL_DIR, seed: int = 0, argv: list[str] | 
     t0 = time.perf_counter()
     tr, te = read_split(folder, "train"), read_split(folder, "test")
     lex = lexicon("en")
-    xs = [text_features(r["text"], lex) for r in tr]
+    xs = [sorted(text_features(r["text"], lex)) for r in tr]  # in name order: the same bytes every run
     weights = fit(xs, [r["label"] for r in tr], seed)
     model = {"version": VERSION, "threshold": THRESHOLD, "weights": weights}
     blob = json.dumps(model, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     out.mkdir(parents=True, exist_ok=True)
     (out / MODEL_FILE).write_bytes(blob)
-    test_scores = prf([r["label"] for r in te], _predict(weights, [text_features(r["text"], lex) for r in te]))
+    test_scores = prf([r["label"] for r in te], _predict(weights, [sorted(text_features(r["text"], lex)) for r in te]))
     data_hash = hashlib.sha256()
     for name, rows in (("train", tr), ("test", te)):
         for r in rows:
@@ -146,7 +146,7 @@ def cross_validate(folder: Path, cs: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0), 
     the test split is not read)."""
     tr = read_split(folder, "train")
     lex = lexicon("en")
-    xs = [text_features(r["text"], lex) for r in tr]
+    xs = [sorted(text_features(r["text"], lex)) for r in tr]
     ys = [r["label"] for r in tr]
     out = {}
     for c in cs:
