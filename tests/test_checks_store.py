@@ -293,3 +293,40 @@ def test_the_default_status_cannot_need_approval(tmp_path):
     path.write_text('[[status]]\nkey = "new"\ndefault = true\nneeds_approval = true\n', "utf-8")
     with pytest.raises(StatusError, match="default"):
         load_statuses(path)
+
+
+def test_assign_approve_and_rescore_from_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    from claims.store import open_store
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    statuses = tmp_path / "statuses.toml"
+    statuses.write_text(APPROVAL, "utf-8")
+    engine = open_store(db)
+    sts = load_statuses(statuses)
+    ingest_text(engine, EN, article_key="en", statuses=sts)
+    add_user(engine, "asha", PASSWORD, "analyst")
+    add_user(engine, "ravi", PASSWORD, "analyst")
+    rows = list_claims(engine, sort="checkworthy")
+    key = rows[0]["claim_key"]
+    update_claim(engine, rows[0]["id"], base_version=1, analyst="asha", statuses=sts, status="false")
+
+    def claims_cli(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "claims.cli", *args, "--db", db], capture_output=True, text=True, timeout=120
+        )
+
+    ok = claims_cli("assign", rows[1]["claim_key"], rows[2]["claim_key"], "--to", "ravi", "--analyst", "asha")
+    assert ok.returncode == 0 and "2 claims assigned to ravi" in ok.stdout, ok.stderr
+    bad = claims_cli("assign", rows[1]["claim_key"], "--to", "nobody", "--analyst", "asha")
+    assert bad.returncode == 1 and "no account" in bad.stderr
+    own = claims_cli("approve", key, "--analyst", "asha", "--statuses", str(statuses))
+    assert own.returncode == 1 and "proposed this verdict" in own.stderr
+    ok = claims_cli("approve", key, "--analyst", "ravi", "--statuses", str(statuses))
+    assert ok.returncode == 0 and "approved by ravi" in ok.stdout, ok.stderr
+    assert get_claim(engine, rows[0]["id"])["approved_by"] == "ravi"
+    ok = claims_cli("rescore", "--analyst", "asha")
+    assert ok.returncode == 0 and f"{len(rows)} claims scored, 0 changed" in ok.stderr, ok.stderr
+    engine.dispose()
