@@ -3,6 +3,8 @@ one or many claims from the accounts, "Assigned to me", and approving proposed v
 
 from __future__ import annotations
 
+from importlib import resources
+
 from streamlit.testing.v1 import AppTest
 
 from claims.store import get_claim, ingest_text, list_claims, update_claim
@@ -24,6 +26,9 @@ EN = (
 APPROVAL = (
     '[[status]]\nkey = "unverified"\ndefault = true\n[[status]]\nkey = "false"\nfinal = true\nneeds_approval = true\n'
 )
+
+
+BUILT_IN = load_statuses(str(resources.files("claims.store") / "statuses.toml"))  # no status needs approval
 
 
 def page(analyst: str = "asha", user: str | None = None, role: str = "analyst") -> AppTest:
@@ -69,11 +74,13 @@ def test_a_proposed_verdict_is_approved_by_another_analyst_not_its_proposer(db, 
     monkeypatch.setenv("CLAIMS_STATUSES", str(path))
     sts = load_statuses(path)
     ingest_text(db, EN, article_key="en", statuses=sts)
-    cid = list_claims(db)[0]["id"]
+    cid, older = (r["id"] for r in list_claims(db)[:2])
     update_claim(db, cid, base_version=1, analyst="asha", statuses=sts, status="false")
+    # a verdict set before approval was turned on (the default statuses) waits for approval too
+    update_claim(db, older, base_version=1, analyst="asha", statuses=BUILT_IN, status="false")
     at = page(analyst="asha")
     at.radio(key="checks_view").set_value("approval").run()
-    assert list(at.dataframe[0].value["id"]) == [cid]
+    assert sorted(at.dataframe[0].value["id"]) == sorted([cid, older])
     at.multiselect(key="checks_pick").set_value([cid]).run()
     assert any("are yours" in c.value for c in at.caption)
     at.button(key="checks_approve").click().run()

@@ -48,7 +48,9 @@ class ClaimFilter:
     flag: str = ""  # one of the contract's flags (mental_state, request, …)
     assignee: str = ""  # exact name ("my queue" is the analyst's own)
     updated_by: str = ""  # the last editor, exact name
-    approval: str = ""  # "pending" or "approved" (verdicts of statuses that need approval)
+    # "pending", "approved", or "unapproved" (anything but approved: with the statuses that need
+    # approval, the verdicts waiting for it, set before approval was turned on included)
+    approval: str = ""
 
 
 # How the Review table can be ordered (newest first unless asked): key → (column, descending)
@@ -167,7 +169,9 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
         cond.append(claims.c.assignee == f.assignee.strip())
     if f.updated_by.strip():
         cond.append(claims.c.updated_by == f.updated_by.strip())
-    if f.approval.strip():
+    if f.approval.strip() == "unapproved":
+        cond.append(claims.c.approval != "approved")
+    elif f.approval.strip():
         cond.append(claims.c.approval == f.approval.strip())
     return cond
 

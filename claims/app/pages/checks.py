@@ -42,8 +42,9 @@ def view_filter(view: str, me: str) -> tuple[ClaimFilter, str]:
     sts = state.statuses()
     if view == "mine":
         return ClaimFilter(assignee=me, include_stale=False), "checkworthy"
-    if view == "approval":
-        return ClaimFilter(approval="pending", include_stale=False), "oldest"
+    if view == "approval":  # a verdict set before approval was turned on waits too
+        needing = [s.key for s in sts.items if s.needs_approval]  # render() returns early when none does
+        return ClaimFilter(statuses=needing, approval="unapproved", include_stale=False), "oldest"
     return ClaimFilter(statuses=[sts.default.key], include_stale=False), "checkworthy"
 
 
@@ -61,6 +62,9 @@ def render() -> None:
     view = st.radio("Show", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="checks_view")
     if view == "mine" and not me:
         st.info("Enter your name in the sidebar to see the claims assigned to you.")
+        return
+    if view == "approval" and not any(s.needs_approval for s in sts.items):
+        st.info("No status of this desk needs approval (`needs_approval = true` in its statuses file).")
         return
     f, sort = view_filter(view, me)
     total = count_claims(eng, f)
