@@ -163,14 +163,15 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     try:
+        statuses = load_statuses(args.statuses)
         cid = claim_id_for_key(engine, args.claim_id)
-        v = set_status(
-            engine, cid, args.status, analyst=args.analyst, note=args.note, statuses=load_statuses(args.statuses)
-        )
+        v = set_status(engine, cid, args.status, analyst=args.analyst, note=args.note, statuses=statuses)
+        waits = statuses.get(args.status).needs_approval
     except (EditError, StatusError, Conflict, PermissionDenied) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(f"claim {args.claim_id}: {args.status} (version {v})")
+    note = "; waiting for another analyst's approval (claims approve)" if waits else ""
+    print(f"claim {args.claim_id}: {args.status} (version {v}){note}")
     return 0
 
 
