@@ -22,7 +22,7 @@ from claims.store.export import write_claimreview, write_rows
 from claims.store.ingest import reextract, rescore
 from claims.store.schema import claims, history
 from claims.store.statuses import StatusError, load_statuses
-from claims.store.workflow import approve, assign, history_of
+from claims.store.workflow import approve, assign, history_of, send_back
 
 EN = (
     "Finance Minister John Smith said on Tuesday that unemployment fell by 12 percent last year, "
@@ -330,3 +330,30 @@ def test_assign_approve_and_rescore_from_the_command_line(tmp_path):
     ok = claims_cli("rescore", "--analyst", "asha")
     assert ok.returncode == 0 and f"{len(rows)} claims scored, 0 changed" in ok.stderr, ok.stderr
     engine.dispose()
+
+
+def test_a_verdict_sent_back_stays_unpublished_until_proposed_again_and_approved(engine, approval_statuses):
+    sts = approval_statuses
+    ingest_text(engine, EN, article_key="en", statuses=sts)
+    cid = list_claims(engine)[0]["id"]
+    v = update_claim(engine, cid, base_version=1, analyst="asha", statuses=sts, status="false", verdict_note="No.")
+    with pytest.raises(PermissionDenied):
+        send_back(engine, cid, base_version=v, analyst="asha", statuses=sts)
+    v2 = send_back(engine, cid, base_version=v, analyst="ravi", statuses=sts)
+    assert get_claim(engine, cid)["approval"] == "returned"
+    row = _csv(engine, sts)[str(cid)]
+    assert (row["status"], row["approval"], row["verdict_note"]) == ("pending_approval", "returned", "")
+    assert _reviews(engine, sts) == []
+    with pytest.raises(EditError, match="sent back already"):
+        send_back(engine, cid, base_version=v2, analyst="ravi", statuses=sts)
+    v3 = update_claim(engine, cid, base_version=v2, analyst="asha", statuses=sts, verdict_note="No: see the census.")
+    assert get_claim(engine, cid)["approval"] == "pending"
+    approve(engine, cid, base_version=v3, analyst="ravi", statuses=sts)
+    assert len(_reviews(engine, sts)) == 1
+    steps = [(h.by, h.old, h.new) for h in history_of(engine, cid) if h.field == "approval"]
+    assert steps == [
+        ("asha", "", "pending"),
+        ("ravi", "pending", "returned"),
+        ("asha", "returned", "pending"),
+        ("ravi", "pending", "approved"),
+    ]

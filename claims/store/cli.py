@@ -37,7 +37,7 @@ from claims.store.query import ClaimFilter, iter_claims
 from claims.store.schema import articles
 from claims.store.schema import claims as claims_table
 from claims.store.statuses import StatusError, Statuses, load_statuses
-from claims.store.workflow import Conflict, EditError, approve, assign, claim_id_for_key, set_status
+from claims.store.workflow import Conflict, EditError, approve, assign, claim_id_for_key, send_back, set_status
 
 
 def _db(p: argparse.ArgumentParser) -> None:
@@ -226,11 +226,13 @@ def cmd_approve(args: argparse.Namespace) -> int:
         if version is None:
             with engine.connect() as conn:
                 version = conn.execute(select(claims_table.c.version).where(claims_table.c.id == cid)).scalar()
-        v = approve(engine, cid, base_version=version, analyst=args.analyst, statuses=statuses)
+        act = send_back if args.send_back else approve
+        v = act(engine, cid, base_version=version, analyst=args.analyst, statuses=statuses)
     except (EditError, StatusError, Conflict, PermissionDenied) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(f"claim {args.claim_id}: approved by {args.analyst} (version {v})")
+    done = "sent back to its proposer" if args.send_back else "approved"
+    print(f"claim {args.claim_id}: {done} by {args.analyst} (version {v})")
     return 0
 
 
@@ -389,6 +391,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("claim_id")
     a.add_argument("--analyst", required=True, help="the approver (not the proposer)")
     a.add_argument("--version", type=int, help="the version you reviewed (default: the current one)")
+    a.add_argument("--send-back", action="store_true", help="return the verdict to its proposer unapproved")
     a.add_argument("--statuses", help="status configuration file (TOML)")
     _db(a)
     a.set_defaults(func=cmd_approve)

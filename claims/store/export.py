@@ -1,9 +1,9 @@
 """Exports: spreadsheet-safe CSV, JSONL and schema.org ClaimReview JSON-LD.
 
 A verdict whose status needs approval (``needs_approval = true`` in the statuses file) is
-exported only once another analyst or an admin approved it: until then a CSV/JSONL row shows
-the status ``pending_approval`` with no verdict note or evidence (the claim itself, its speaker
-and article are there), and ClaimReview leaves the claim out.
+exported only once another analyst or an admin approved it: until then (pending, or sent back
+to its proposer) a CSV/JSONL row shows the status ``pending_approval`` with no verdict note or
+evidence (the claim itself, its speaker and article are there), and ClaimReview leaves it out.
 """
 
 from __future__ import annotations
@@ -135,7 +135,10 @@ def export_row(r: dict[str, Any], desk: str | None = None, statuses: Statuses | 
         "desk_url": desk_link(r["id"], desk),
         "checkworthy": r.get("checkworthy", 0.0),
         "checkworthy_reasons": " · ".join(str(x) for x in reasons),
-        "approval": "pending" if pending else (r.get("approval") or ""),
+        # pending, or returned (sent back to its proposer); "" when no approval is needed
+        "approval": (r.get("approval") if r.get("approval") == "returned" else "pending")
+        if pending
+        else (r.get("approval") or ""),
         "approved_by": "" if pending else (r.get("approved_by") or ""),
         "approved_at": "" if pending else _iso(r.get("approved_at")),
     }

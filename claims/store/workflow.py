@@ -292,6 +292,28 @@ def approve(
 
     Raises :class:`EditError` when there is nothing to approve (no such claim, a status that
     needs no approval, approved already), ``PermissionDenied`` for the proposer or a viewer."""
+    return _decide(engine, claim_id, "approved", base_version=base_version, analyst=analyst, statuses=statuses)
+
+
+def send_back(
+    engine: Engine, claim_id: int, *, base_version: int, analyst: str, statuses: Statuses | None = None
+) -> int:
+    """Return a proposed verdict to its proposer unapproved (``approval`` -> returned), under the
+    same rules as :func:`approve`: another analyst or an admin, on the version they read. It stays
+    out of exports; the proposer's next change of the verdict asks for approval again."""
+    return _decide(engine, claim_id, "returned", base_version=base_version, analyst=analyst, statuses=statuses)
+
+
+def _decide(
+    engine: Engine,
+    claim_id: int,
+    decision: str,
+    *,
+    base_version: int,
+    analyst: str,
+    statuses: Statuses | None = None,
+) -> int:
+    """Record ``decision`` (approved | returned) on a proposed verdict: :func:`approve`."""
     analyst = (analyst or "").strip()
     if not analyst:
         raise EditError("an analyst name is required for every change")
@@ -306,6 +328,8 @@ def approve(
             raise EditError(f"claim {claim_id} is {status.label!r}, which needs no approval")
         if row.approval == "approved":
             raise EditError(f"claim {claim_id} was approved already, by {row.approved_by}")
+        if row.approval == "returned" and decision == "returned":
+            raise EditError(f"claim {claim_id} was sent back already; its proposer has not changed it since")
         proposer = proposer_of(conn, row)
         if proposer == analyst:
             raise PermissionDenied(f"{analyst!r} proposed this verdict; another analyst or an admin must approve it")
@@ -315,11 +339,12 @@ def approve(
             if moved:
                 raise Conflict(claim_id, base_version, row.version, since)
         ts = now()
-        values = {"approval": "approved", "approved_by": analyst, "approved_at": ts, "updated_by": analyst}
-        values["updated_at"] = ts
+        values: dict[str, Any] = {"approval": decision, "updated_by": analyst, "updated_at": ts}
+        if decision == "approved":
+            values.update(approved_by=analyst, approved_at=ts)
         if not row.proposed_by:
             values["proposed_by"] = proposer
-        return write_claim(conn, row, values, by=analyst, at=ts, log=[("approval", row.approval or "", "approved")])
+        return write_claim(conn, row, values, by=analyst, at=ts, log=[("approval", row.approval or "", decision)])
 
 
 

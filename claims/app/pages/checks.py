@@ -13,7 +13,7 @@ from claims.app import state
 from claims.app.render import clip, md
 from claims.store import ClaimFilter, Conflict, EditError, count_claims, list_claims
 from claims.store.accounts import EDIT_ROLES, PermissionDenied, list_users
-from claims.store.workflow import approve, assign
+from claims.store.workflow import approve, assign, send_back
 
 PAGE_SIZE = 50
 VIEWS = {
@@ -86,6 +86,7 @@ def render() -> None:
                     "why": reasons_of(r),
                     "status": sts.get(r["status"]).label if r["status"] in sts.keys else r["status"],
                     "proposed by": r["proposed_by"],
+                    "approval": r["approval"] or ("pending" if view == "approval" else ""),
                     "assignee": r["assignee"],
                     "article": r["article_title"] or r["article_key"],
                 }
@@ -127,18 +128,23 @@ def render() -> None:
         own = [i for i in picked if by_id[i]["proposed_by"] == who]
         if own:
             st.caption(f"{len(own)} of the selected verdicts are yours: another analyst or an admin approves them.")
-        if st.button(
-            f"Approve {len(picked)} verdicts", type="primary", disabled=not who or not picked, key="checks_approve"
+        b1, b2 = st.columns(2)
+        for col, label, act, done in (
+            (b1, f"Approve {len(picked)} verdicts", approve, "Approved"),
+            (b2, f"Send {len(picked)} back to their proposers", send_back, "Sent back"),
         ):
-            ok, refused = 0, []
-            for i in picked:
-                try:
-                    approve(eng, i, base_version=by_id[i]["version"], analyst=who, statuses=sts)
-                    ok += 1
-                except (EditError, PermissionDenied, Conflict) as e:
-                    refused.append(f"claim {i}: {e}")
-            _flash("success", f"Approved {ok} verdicts.")
-            for line in refused:
-                _flash("error", md(line))
-            st.session_state.pop("checks_pick", None)
-            st.rerun()
+            key = "checks_approve" if act is approve else "checks_send_back"
+            kind = "primary" if act is approve else "secondary"
+            if col.button(label, type=kind, disabled=not who or not picked, key=key):
+                ok, refused = 0, []
+                for i in picked:
+                    try:
+                        act(eng, i, base_version=by_id[i]["version"], analyst=who, statuses=sts)
+                        ok += 1
+                    except (EditError, PermissionDenied, Conflict) as e:
+                        refused.append(f"claim {i}: {e}")
+                _flash("success", f"{done} {ok} verdicts.")
+                for line in refused:
+                    _flash("error", md(line))
+                st.session_state.pop("checks_pick", None)
+                st.rerun()
