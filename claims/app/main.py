@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
 
 from claims.app import auth, state
-from claims.app.pages import add, admin, article, dashboard, review, speakers
+from claims.app.pages import add, admin, article, checks, dashboard, review, speakers
 from claims.app.render import md
 from claims.redact import store_problem
 from claims.store.db import resolve_url
@@ -17,6 +17,7 @@ from claims.store.db import resolve_url
 PAGES = {
     "add": (add.render, "Add articles", ":material/note_add:"),
     "review": (review.render, "Review", ":material/fact_check:"),
+    "checks": (checks.render, "To check", ":material/priority_high:"),
     "article": (article.render, "Article", ":material/article:"),
     "speakers": (speakers.render, "Speakers", ":material/groups:"),
     "dashboard": (dashboard.render, "Dashboard and export", ":material/monitoring:"),

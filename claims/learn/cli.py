@@ -1,4 +1,8 @@
-"""``claims train``: build a language's learned model from annotated data the user names."""
+"""``claims train``: build a learned model from annotated data the user names.
+
+    claims train en --brat ../shared/data/polnear/train                  # the English cue model
+    claims train checkworthy --claimbuster ../shared/data/claimbuster    # English check-worthiness
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from pathlib import Path
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    if args.lang != "en":
-        print(f"no learned model for {args.lang!r}: only 'en' has one", file=sys.stderr)
+    if args.lang == "checkworthy":
+        return _train_checkworthy(args)
+    if args.brat is None:
+        print("error: claims train en needs --brat FOLDER (text/ and attributions/)", file=sys.stderr)
         return 2
     from claims.learn.train import MODEL_DIR, train
 
@@ -24,12 +30,33 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_checkworthy(args: argparse.Namespace) -> int:
+    if args.claimbuster is None:
+        print("error: claims train checkworthy needs --claimbuster FOLDER (train.json, test.json)", file=sys.stderr)
+        return 2
+    from claims.learn.checkworthy_train import MODEL_DIR, train
+
+    argv = ["checkworthy", "--claimbuster", str(args.claimbuster), "--seed", str(args.seed)]
+    if args.out is not None:
+        argv += ["--out", str(args.out)]
+    try:
+        meta = train(args.claimbuster, args.out or MODEL_DIR, seed=args.seed, argv=argv)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(meta, indent=2, sort_keys=True))
+    return 0
+
+
 def register(sub) -> None:
     """Add ``train`` to the ``claims`` command's subcommands."""
-    t = sub.add_parser("train", help="train a language's cue model from brat (PolNeAR) annotation")
-    t.add_argument("lang", choices=["en"])
-    t.add_argument("--brat", type=Path, required=True, help="folder with text/ and attributions/")
+    t = sub.add_parser(
+        "train", help="train a learned model: the English cue model (en) or check-worthiness (checkworthy)"
+    )
+    t.add_argument("lang", choices=["en", "checkworthy"])
+    t.add_argument("--brat", type=Path, default=None, help="en: folder with text/ and attributions/")
+    t.add_argument("--claimbuster", type=Path, default=None, help="checkworthy: folder with train.json and test.json")
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--limit", type=int, default=None, help="only the first N articles (tests)")
+    t.add_argument("--limit", type=int, default=None, help="en: only the first N articles (tests)")
     t.add_argument("--out", type=Path, default=None, help="where to write (default: into the package)")
     t.set_defaults(func=cmd_train)

@@ -24,12 +24,20 @@ from claims.store.accounts import (
     set_role,
 )
 from claims.store.db import current_revision, head_revision, make_engine, open_store, resolve_url, upgrade
-from claims.store.export import write_claimreview, write_rows
-from claims.store.ingest import ingest_text, reextract
+from claims.store.export import (
+    PublisherError,
+    export_row,
+    load_publisher,
+    with_person_names,
+    write_claimreview,
+    write_rows,
+)
+from claims.store.ingest import ingest_text, reextract, rescore
 from claims.store.query import ClaimFilter, iter_claims
 from claims.store.schema import articles
+from claims.store.schema import claims as claims_table
 from claims.store.statuses import StatusError, Statuses, load_statuses
-from claims.store.workflow import Conflict, EditError, claim_id_for_key, set_status
+from claims.store.workflow import Conflict, EditError, approve, assign, claim_id_for_key, send_back, set_status
 
 
 def _db(p: argparse.ArgumentParser) -> None:
@@ -170,14 +178,15 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     engine = open_store(args.db)
     try:
+        statuses = load_statuses(args.statuses)
         cid = claim_id_for_key(engine, args.claim_id)
-        v = set_status(
-            engine, cid, args.status, analyst=args.analyst, note=args.note, statuses=load_statuses(args.statuses)
-        )
+        v = set_status(engine, cid, args.status, analyst=args.analyst, note=args.note, statuses=statuses)
+        waits = statuses.get(args.status).needs_approval
     except (EditError, StatusError, Conflict, PermissionDenied) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(f"claim {args.claim_id}: {args.status} (version {v})")
+    note = "; waiting for another analyst's approval (claims approve)" if waits else ""
+    print(f"claim {args.claim_id}: {args.status} (version {v}){note}")
     return 0
 
 
@@ -190,13 +199,85 @@ def cmd_export(args: argparse.Namespace) -> int:
     except StatusError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    publisher = None
+    if args.format == "claimreview":
+        try:
+            publisher = load_publisher(
+                args.claimreview_config,
+                name=args.publisher,
+                url=args.publisher_url,
+                review_url=args.review_url,
+                in_language=args.in_language,
+            )
+        except PublisherError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if not publisher.review_url:
+            print(
+                "warning: no fact-check page URL (--review-url or review_url in the configuration): "
+                "Google requires one per ClaimReview",
+                file=sys.stderr,
+            )
     f = ClaimFilter(statuses=args.status or [], speaker=args.speaker or "", include_stale=not args.no_stale)
+    rows = iter_claims(engine, f)
+    if args.status:  # a verdict waiting for approval is not yet the status asked for
+        wanted = set(args.status)
+        rows = (r for r in rows if export_row(r, statuses=statuses)["status"] in wanted)
     with _output(args.output) as out:
         if args.format == "claimreview":
-            n = write_claimreview(iter_claims(engine, f), out, statuses, publisher=args.publisher)
+            n = write_claimreview(with_person_names(engine, rows), out, statuses, publisher=publisher)
         else:
-            n = write_rows(iter_claims(engine, f), out, args.format)
+            n = write_rows(rows, out, args.format, statuses=statuses)
     print(f"{n} claims exported", file=sys.stderr)
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    statuses = load_statuses(args.statuses)
+    try:
+        cid = claim_id_for_key(engine, args.claim_id)
+        version = args.version
+        if version is None:
+            with engine.connect() as conn:
+                version = conn.execute(select(claims_table.c.version).where(claims_table.c.id == cid)).scalar()
+        act = send_back if args.send_back else approve
+        v = act(engine, cid, base_version=version, analyst=args.analyst, statuses=statuses)
+    except (EditError, StatusError, Conflict, PermissionDenied) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    done = "sent back to its proposer" if args.send_back else "approved"
+    print(f"claim {args.claim_id}: {done} by {args.analyst} (version {v})")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    try:
+        ids = [claim_id_for_key(engine, k) for k in args.claim_ids]
+        with engine.connect() as conn:
+            versions = dict(
+                conn.execute(
+                    select(claims_table.c.id, claims_table.c.version).where(claims_table.c.id.in_(ids))
+                ).all()
+            )
+        done, conflicts = assign(engine, [(i, versions[i]) for i in ids], args.to, analyst=args.analyst)
+    except (EditError, PermissionDenied) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    who = args.to or "nobody"
+    print(f"{len(done)} claims assigned to {who}" + (f"; {len(conflicts)} conflicts" if conflicts else ""))
+    return 1 if conflicts else 0
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    engine = open_store(args.db)
+    try:
+        seen, changed = rescore(engine, analyst=args.analyst)
+    except PermissionDenied as e:
+        print(f"error: {e} (pass --analyst NAME)", file=sys.stderr)
+        return 1
+    print(f"{seen} claims scored, {changed} changed", file=sys.stderr)
     return 0
 
 
@@ -309,11 +390,43 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--status", action="append", help="only this status (repeatable)")
     e.add_argument("--speaker", help="only this speaker (any spelling or script)")
     e.add_argument("--no-stale", action="store_true", help="leave out claims gone from the latest extraction")
-    e.add_argument("--publisher", default="claims desk", help="ClaimReview author organisation")
+    e.add_argument(
+        "--publisher", help="ClaimReview: the publishing organisation (default: the config, else 'claims desk')"
+    )
+    e.add_argument("--publisher-url", help="ClaimReview: the publisher's home page")
+    e.add_argument(
+        "--review-url",
+        help="ClaimReview: each claim's fact-check page, e.g. https://example.org/fact-check/{claim_id}",
+    )
+    e.add_argument("--in-language", help="ClaimReview: language of the fact checks (default: each claim's)")
+    e.add_argument(
+        "--claimreview-config", help="TOML file with a [claimreview] table (default: $CLAIMS_CLAIMREVIEW)"
+    )
     e.add_argument("--statuses", help="status configuration file (TOML)")
     e.add_argument("-o", "--output")
     _db(e)
     e.set_defaults(func=cmd_export)
+
+    a = sub.add_parser("approve", help="approve a verdict another analyst proposed (statuses with needs_approval)")
+    a.add_argument("claim_id")
+    a.add_argument("--analyst", required=True, help="the approver (not the proposer)")
+    a.add_argument("--version", type=int, help="the version you reviewed (default: the current one)")
+    a.add_argument("--send-back", action="store_true", help="return the verdict to its proposer unapproved")
+    a.add_argument("--statuses", help="status configuration file (TOML)")
+    _db(a)
+    a.set_defaults(func=cmd_approve)
+
+    g = sub.add_parser("assign", help="assign claims to an analyst ('' unassigns)")
+    g.add_argument("claim_ids", nargs="+")
+    g.add_argument("--to", required=True, help="the analyst's account name")
+    _as(g)
+    _db(g)
+    g.set_defaults(func=cmd_assign)
+
+    rs_ = sub.add_parser("rescore", help="score every stored claim's check-worthiness again (after retraining)")
+    _as(rs_)
+    _db(rs_)
+    rs_.set_defaults(func=cmd_rescore)
 
     u = sub.add_parser("users", help="analyst accounts (roles: admin, analyst, viewer)")
     usub = u.add_subparsers(dest="users_command", required=True)

@@ -7,14 +7,16 @@ running it again completes the rest (articles already stored are recognised as d
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from claims import __version__, extract_article
+from claims.learn.checkworthy import assess_claim
 from claims.model import Claim
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
@@ -61,6 +63,17 @@ class IngestResult:
     notes: list[str] = field(default_factory=list)
 
 
+def checkworthy_values(c: Any) -> dict[str, Any]:
+    """The stored check-worthiness of a claim (a contract ``Claim`` or a stored row): its score
+    and its reasons as a JSON list (:mod:`claims.learn.checkworthy`)."""
+    check = assess_claim(c)
+    return {"checkworthy": check.score, "checkworthy_reasons": json.dumps(check.reasons, ensure_ascii=False)}
+
+
+# derived from the extraction fields, so re-extraction follows them without a history row each
+DERIVED = ("speaker_lower", "content_folded", "checkworthy", "checkworthy_reasons")
+
+
 def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]]) -> dict:
     sid, pid = speakers.get(c.speaker_id, (None, None))
     values = {f: getattr(c, f) for f in EXTRACTED}
@@ -70,6 +83,7 @@ def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]]) -> dict
         person_id=pid,
         speaker_lower=c.speaker.lower(),
         content_folded=search_key(c.content),
+        **checkworthy_values(c),
     )
     return values
 
@@ -84,6 +98,10 @@ def _new_claim(key: str, article_id: int, statuses: Statuses, ts: datetime, valu
         evidence="[]",
         assignee="",
         corrected_speaker="",
+        approval="",
+        proposed_by="",
+        approved_by="",
+        approved_at=None,
         stale=False,
         updated_by="extractor",
         updated_at=ts,
@@ -276,7 +294,7 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
                 if k == "person_id"
                 else (k, _as_text(getattr(row, k)), _as_text(v))
                 for k, v in changed.items()
-                if k not in ("speaker_lower", "content_folded")  # follow speaker and content
+                if k not in DERIVED  # follow speaker and content
             ]
             write_claim(conn, row, changed, by=by, at=ts, log=log)
         for r in unmatched.values():
@@ -286,3 +304,38 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
             result.claims_stale += 1
         conn.execute(update(articles).where(articles.c.id == article_id).values(extractor_version=__version__))
     return result
+
+
+def rescore(engine: Engine, *, analyst: str = "", batch: int = 2000) -> tuple[int, int]:
+    """Score every stored claim's check-worthiness again with the shipped scorer (after
+    ``claims train checkworthy`` or a change to a pack's ``[checkworthy]`` table), as ``analyst``
+    (role-checked like every write). The score is derived from the extraction, not analyst work:
+    it is written without a new version or history row. Returns (claims read, claims changed)."""
+    analyst = (analyst or "").strip()
+    with writing(engine) as conn:
+        check_can_edit(conn, analyst)
+    cols = [claims.c[k] for k in ("id", "content", "lang", "speaker", "speaker_type", "speaker_role", "flags")]
+    cols += [claims.c.checkworthy, claims.c.checkworthy_reasons]
+    last = seen = changed = 0
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(select(*cols).where(claims.c.id > last).order_by(claims.c.id).limit(batch)).all()
+        if not rows:
+            return seen, changed
+        seen += len(rows)
+        last = rows[-1].id
+        updates = []
+        for r in rows:
+            v = checkworthy_values(r)
+            if v["checkworthy"] != r.checkworthy or v["checkworthy_reasons"] != r.checkworthy_reasons:
+                updates.append({"cid": r.id, "s": v["checkworthy"], "why": v["checkworthy_reasons"]})
+        if updates:
+            with writing(engine) as conn:
+                check_can_edit(conn, analyst)
+                conn.execute(
+                    update(claims)
+                    .where(claims.c.id == bindparam("cid"))
+                    .values(checkworthy=bindparam("s"), checkworthy_reasons=bindparam("why")),
+                    updates,
+                )
+            changed += len(updates)

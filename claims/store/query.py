@@ -48,6 +48,9 @@ class ClaimFilter:
     flag: str = ""  # one of the contract's flags (mental_state, request, …)
     assignee: str = ""  # exact name ("my queue" is the analyst's own)
     updated_by: str = ""  # the last editor, exact name
+    # "pending", "approved", or "unapproved" (anything but approved: with the statuses that need
+    # approval, the verdicts waiting for it, set before approval was turned on included)
+    approval: str = ""
 
 
 # How the Review table can be ordered (newest first unless asked): key → (column, descending)
@@ -61,6 +64,7 @@ SORTS = {
     "status": ("status", False),
     "speaker": ("speaker", False),
     "assignee": ("assignee", False),
+    "checkworthy": ("checkworthy", True),  # most worth checking first (claims.learn.checkworthy)
 }
 
 
@@ -125,6 +129,7 @@ def _clean(f: ClaimFilter) -> ClaimFilter:
         flag=plain(f.flag),
         assignee=plain(f.assignee),
         updated_by=plain(f.updated_by),
+        approval=plain(f.approval),
     )
 
 
@@ -164,6 +169,10 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
         cond.append(claims.c.assignee == f.assignee.strip())
     if f.updated_by.strip():
         cond.append(claims.c.updated_by == f.updated_by.strip())
+    if f.approval.strip() == "unapproved":
+        cond.append(claims.c.approval != "approved")
+    elif f.approval.strip():
+        cond.append(claims.c.approval == f.approval.strip())
     return cond
 
 

@@ -109,7 +109,16 @@ claims = Table(
     Column("updated_by", String(200), nullable=False, default=""),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # how much the claim is worth checking (claims.learn.checkworthy), computed on every extraction
+    Column("checkworthy", Float, nullable=False, default=0.0),
+    Column("checkworthy_reasons", Text, nullable=False, default="[]"),  # JSON list of reasons
+    # approval of a verdict whose status needs it (statuses.toml needs_approval): "" | pending | approved
+    Column("approval", String(20), nullable=False, default=""),
+    Column("proposed_by", String(200), nullable=False, default=""),
+    Column("approved_by", String(200), nullable=False, default=""),
+    Column("approved_at", DateTime(timezone=True), nullable=True),
     Index("ix_claims_status_id", "status", "id"),
+    Index("ix_claims_status_checkworthy", "status", "checkworthy", "id"),  # the To check queue (0006)
     Index("ix_claims_person_id", "person_id", "id"),
     Index("ix_claims_speaker_lower", "speaker_lower"),
     Index("ix_claims_article", "article_id"),

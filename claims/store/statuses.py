@@ -23,6 +23,9 @@ class Status:
     rating: int | None = None
     alternate_name: str = ""
     default: bool = False
+    # a verdict with this status is proposed by one analyst and approved by another (or an
+    # admin) before it is final: exported, and published as ClaimReview, only once approved
+    needs_approval: bool = False
 
 
 class StatusError(ValueError):
@@ -68,6 +71,7 @@ def load_statuses(path: str | Path | None = None) -> Statuses:
                     rating=s.get("rating"),
                     alternate_name=s.get("alternate_name", s.get("label", s["key"])),
                     default=bool(s.get("default")),
+                    needs_approval=bool(s.get("needs_approval", False)),
                 )
             )
         except KeyError as e:
@@ -75,6 +79,9 @@ def load_statuses(path: str | Path | None = None) -> Statuses:
     if not items:
         raise StatusError("the status file defines no [[status]]")
     keys = [s.key for s in items]
+    for s in items:
+        if s.needs_approval and s.default:
+            raise StatusError(f"status {s.key!r} is the default and cannot need approval")
     if len(set(keys)) != len(keys):
         raise StatusError(f"duplicate status keys in {keys}")
     return Statuses(tuple(items))

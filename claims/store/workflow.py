@@ -19,10 +19,11 @@ from urllib.parse import urlparse
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from claims.store.accounts import check_can_edit
+from claims.store.accounts import EDIT_ROLES, PermissionDenied, check_can_edit
 from claims.store.db import reading, writing
 from claims.store.ingest import now
-from claims.store.schema import claims, history
+from claims.store.revisions import write_claim
+from claims.store.schema import claims, history, users
 from claims.store.statuses import Statuses, load_statuses
 
 EDITABLE = ("status", "verdict_note", "evidence", "assignee", "corrected_speaker", "corrected_start", "corrected_end")
@@ -79,7 +80,11 @@ class Conflict(Exception):
 # Changes others make to these fields do not touch an analyst's edit (a merge or split moving the
 # claim to another person); a change to any other field that is not editable (content, cue,
 # offsets, stale) means the claim itself changed under the analyst, and their edit is a conflict.
-NEUTRAL_FIELDS = frozenset({"person"})
+# An approval ("approval": pending -> approved) does not touch what an analyst edits either: an
+# edit of the verdict after it asks for approval again (see _approval_values).
+NEUTRAL_FIELDS = frozenset({"person", "approval"})
+# what a reader of the verdict sees: changing any of them after approval asks for approval again
+VERDICT_FIELDS = ("status", "verdict_note", "evidence")
 
 
 class EditError(ValueError):
@@ -185,12 +190,15 @@ def update_claim(
         diff = {k: v for k, v in values.items() if getattr(row, k) != v}
         if not diff:
             return row.version
+        if "assignee" in diff:
+            _check_assignee(conn, diff["assignee"])
         new_version = row.version + 1
         ts = now()
+        approval, approval_log = _approval_values(row, diff, statuses, analyst)
         res = conn.execute(
             update(claims)
             .where(claims.c.id == claim_id, claims.c.version == row.version)
-            .values(version=new_version, updated_by=analyst, updated_at=ts, **diff)
+            .values(version=new_version, updated_by=analyst, updated_at=ts, **diff, **approval)
         )
         if res.rowcount != 1:  # cannot happen under the row lock; refuse rather than guess
             current = conn.execute(select(claims.c.version).where(claims.c.id == claim_id)).scalar()
@@ -207,10 +215,137 @@ def update_claim(
                     new=_text(v),
                     version=new_version,
                 )
-                for k, v in diff.items()
+                for k, v in [*diff.items(), *approval_log]
             ],
         )
     return new_version
+
+
+def _approval_values(row: Any, diff: dict[str, Any], statuses: Statuses, analyst: str) -> tuple[dict, list]:
+    """What an edit does to the claim's approval: a verdict set or changed (status, note or
+    evidence) under a status that needs approval is proposed by ``analyst`` and waits for
+    another's approval; under a status that needs none, no approval is kept. Returns the
+    columns to write and the history row ("approval", new state) when the state changes."""
+    if not any(k in diff for k in VERDICT_FIELDS):
+        return {}, []
+    status = statuses.get(diff.get("status", row.status))
+    if status.needs_approval:
+        values = {"approval": "pending", "proposed_by": analyst, "approved_by": "", "approved_at": None}
+    else:
+        values = {"approval": "", "proposed_by": "", "approved_by": "", "approved_at": None}
+    changed = values["approval"] != (row.approval or "") or values["proposed_by"] != (row.proposed_by or "")
+    log = [("approval", values["approval"])] if changed else []
+    return values, log
+
+
+def _check_assignee(conn: Connection, assignee: str) -> None:
+    """Once the store has accounts, a claim is assigned only to an account that may edit (an
+    analyst or an admin); "" unassigns. Raises :class:`EditError`."""
+    if not assignee or not conn.execute(select(users.c.id).limit(1)).first():
+        return
+    role = conn.execute(select(users.c.role).where(users.c.username == assignee)).scalar()
+    if role is None:
+        raise EditError(f"no account {assignee!r} to assign the claim to")
+    if role not in EDIT_ROLES:
+        raise EditError(f"{assignee!r} is a {role} and cannot be assigned claims")
+
+
+def assign(
+    engine: Engine, items: list[tuple[int, int]], assignee: str, *, analyst: str
+) -> tuple[list[int], list[Conflict]]:
+    """Assign many ``(claim id, base version)`` to ``assignee`` ("" unassigns), as ``analyst``;
+    each is one logged, role-checked edit. Returns the ids changed and the conflicts (an
+    assignee someone else changed meanwhile). Raises :class:`EditError` for an assignee who is
+    no account that may edit, ``PermissionDenied`` for an acting user who may not edit."""
+    done, conflicts = [], []
+    for claim_id, version in items:
+        try:
+            update_claim(engine, claim_id, base_version=version, analyst=analyst, assignee=assignee)
+            done.append(claim_id)
+        except Conflict as c:
+            conflicts.append(c)
+    return done, conflicts
+
+
+def proposer_of(conn: Connection, row: Any) -> str:
+    """Who proposed the claim's current verdict: recorded since migration 0006, else whoever
+    last set its status (a verdict set before approval was configured)."""
+    if row.proposed_by:
+        return row.proposed_by
+    last = conn.execute(
+        select(history.c.by)
+        .where(history.c.claim_id == row.id, history.c.field == "status")
+        .order_by(history.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return last or row.updated_by or ""
+
+
+def approve(
+    engine: Engine, claim_id: int, *, base_version: int, analyst: str, statuses: Statuses | None = None
+) -> int:
+    """Approve the verdict of a claim whose status needs approval, as ``analyst`` (an analyst or
+    an admin once accounts exist, checked in the write transaction), who must not be the one who
+    proposed it. ``base_version`` is the version the approver read: if the verdict (status, note,
+    evidence) or the claim's text changed since, nothing is approved (:class:`Conflict`). Logged
+    in the history as ``approval`` pending -> approved. Returns the new version.
+
+    Raises :class:`EditError` when there is nothing to approve (no such claim, a status that
+    needs no approval, approved already), ``PermissionDenied`` for the proposer or a viewer."""
+    return _decide(engine, claim_id, "approved", base_version=base_version, analyst=analyst, statuses=statuses)
+
+
+def send_back(
+    engine: Engine, claim_id: int, *, base_version: int, analyst: str, statuses: Statuses | None = None
+) -> int:
+    """Return a proposed verdict to its proposer unapproved (``approval`` -> returned), under the
+    same rules as :func:`approve`: another analyst or an admin, on the version they read. It stays
+    out of exports; the proposer's next change of the verdict asks for approval again."""
+    return _decide(engine, claim_id, "returned", base_version=base_version, analyst=analyst, statuses=statuses)
+
+
+def _decide(
+    engine: Engine,
+    claim_id: int,
+    decision: str,
+    *,
+    base_version: int,
+    analyst: str,
+    statuses: Statuses | None = None,
+) -> int:
+    """Record ``decision`` (approved | returned) on a proposed verdict: :func:`approve`."""
+    analyst = (analyst or "").strip()
+    if not analyst:
+        raise EditError("an analyst name is required for every change")
+    statuses = statuses or load_statuses()
+    with writing(engine) as conn:
+        check_can_edit(conn, analyst)
+        row = conn.execute(select(claims).where(claims.c.id == claim_id).with_for_update()).first()
+        if row is None:
+            raise EditError(f"no claim {claim_id}")
+        status = statuses.get(row.status)
+        if not status.needs_approval:
+            raise EditError(f"claim {claim_id} is {status.label!r}, which needs no approval")
+        if row.approval == "approved":
+            raise EditError(f"claim {claim_id} was approved already, by {row.approved_by}")
+        if row.approval == "returned" and decision == "returned":
+            raise EditError(f"claim {claim_id} was sent back already; its proposer has not changed it since")
+        proposer = proposer_of(conn, row)
+        if proposer == analyst:
+            raise PermissionDenied(f"{analyst!r} proposed this verdict; another analyst or an admin must approve it")
+        if row.version != base_version:
+            since = changes_since(conn, claim_id, base_version)
+            moved = [ch for ch in since if ch.field not in ("assignee", "person")]
+            if moved:
+                raise Conflict(claim_id, base_version, row.version, since)
+        ts = now()
+        values: dict[str, Any] = {"approval": decision, "updated_by": analyst, "updated_at": ts}
+        if decision == "approved":
+            values.update(approved_by=analyst, approved_at=ts)
+        if not row.proposed_by:
+            values["proposed_by"] = proposer
+        return write_claim(conn, row, values, by=analyst, at=ts, log=[("approval", row.approval or "", decision)])
+
 
 
 def set_status(

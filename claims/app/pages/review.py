@@ -178,6 +178,7 @@ SORT_LABELS = {
     "status": "Status",
     "speaker": "Speaker",
     "assignee": "Assignee",
+    "checkworthy": "Check-worthiness, highest first",
 }
 
 
