@@ -91,6 +91,14 @@ class EditError(ValueError):
     """An edit that cannot be applied as given (unknown claim, bad value, no analyst)."""
 
 
+def _claim_for_update(conn: Connection, claim_id: int) -> Any:
+    """The claim's row, locked for this transaction: on PostgreSQL a concurrent edit waits here
+    instead of racing past the checks that follow."""
+    row = conn.execute(select(claims).where(claims.c.id == claim_id).with_for_update()).first()
+    if row is None:
+        raise EditError(f"no claim {claim_id}")
+    return row
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -180,10 +188,7 @@ def update_claim(
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
-        # FOR UPDATE: on PostgreSQL a concurrent edit waits here instead of racing past the check
-        row = conn.execute(select(claims).where(claims.c.id == claim_id).with_for_update()).first()
-        if row is None:
-            raise EditError(f"no claim {claim_id}")
+        row = _claim_for_update(conn, claim_id)
         values = _validate(changes, statuses, row)
         if row.version != base_version:
             values = _merge(conn, row, base_version, values, changes)
@@ -320,9 +325,7 @@ def _decide(
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
-        row = conn.execute(select(claims).where(claims.c.id == claim_id).with_for_update()).first()
-        if row is None:
-            raise EditError(f"no claim {claim_id}")
+        row = _claim_for_update(conn, claim_id)
         status = statuses.get(row.status)
         if not status.needs_approval:
             raise EditError(f"claim {claim_id} is {status.label!r}, which needs no approval")
