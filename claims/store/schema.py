@@ -152,3 +152,15 @@ users = Table(
     Column("last_login", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+account_log = Table(  # who changed which account, and how (migration 0008); never rewritten
+    "account_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(200), nullable=False),  # the admin, "(sign-in)" for a lock, "<login> (command line)"
+    Column("username", String(200), nullable=False),
+    Column("action", String(40), nullable=False),  # added, removed, role, password, unlocked, locked
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_account_log_username", "username", "id"),
+)
