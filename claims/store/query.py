@@ -216,6 +216,17 @@ def iter_claims(engine: Engine, f: ClaimFilter | None = None, *, batch: int = 10
         last = rows[-1]["id"]
 
 
+def claim_versions(engine: Engine, f: ClaimFilter | None = None, *, limit: int | None = None) -> list[tuple[int, int]]:
+    """``(id, version)`` of the claims matching ``f``, oldest first (at most ``limit``): what a
+    bulk change of the whole filtered set is based on, so that a claim someone changes meanwhile
+    comes back as a conflict instead of being overwritten."""
+    stmt = _select(engine, f or ClaimFilter(), [claims.c.id, claims.c.version]).order_by(claims.c.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with reading(engine) as conn:
+        return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
 def count_claims(engine: Engine, f: ClaimFilter | None = None) -> int:
     with reading(engine) as conn:
         return conn.execute(_select(engine, f or ClaimFilter(), [func.count()])).scalar() or 0
