@@ -190,10 +190,10 @@ COLUMNS = [
     "open",
     "id",
     "state",
+    "content",
+    "speaker",
     "status",
     "verdict_note",
-    "speaker",
-    "content",
     "kind",
     "confidence",
     "assignee",
@@ -402,16 +402,16 @@ def detail(claim_id: int) -> None:
         st.caption("No changes yet.")
 
 
-CLAIM_WIDTH = 480  # pixels: the claim's column, its text wrapped to this width
+CLAIM_WIDTH = 560  # pixels: the claim's column, its text wrapped to this width
 LINE = 20  # pixels per wrapped line of the table
 
 
 def row_height(rows: list[dict]) -> int:
-    """A row height for the table that shows the page's longest claim whole, wrapped (two to
-    eight lines; Streamlit wraps text only in rows taller than 4rem). A claim longer still is
-    read whole in the cell's overlay or the detail view."""
+    """A row height for the table that shows the page's longest claim whole, wrapped (three to
+    six lines; Streamlit wraps text only in rows taller than 4rem, and every row has one
+    height). A claim longer still is read whole in the cell's overlay or the detail view."""
     longest = max((len(r["content"]) for r in rows), default=0)
-    lines = min(8, max(2, math.ceil(longest / (CLAIM_WIDTH / 8))))
+    lines = min(6, max(3, math.ceil(longest / (CLAIM_WIDTH / 7))))
     return max(72, LINE * lines + 12)
 
 
@@ -616,7 +616,7 @@ def render() -> None:
         hide_index=True,
         width="stretch",
         row_height=height,  # taller than 4rem: the claim's text wraps in its cell
-        height=min(720, 40 + height * max(1, len(rows))),
+        height=min(720, 48 + height * max(1, len(rows))),
         disabled=[c for c in frame.columns if c not in ("select", "open", *EDITABLE)],
         column_config={
             "select": st.column_config.CheckboxColumn("✓", width="small", help="Tick for a bulk status change"),
