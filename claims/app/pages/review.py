@@ -176,8 +176,12 @@ def _resolve(claim_id: int, mine: bool) -> None:
     else:
         clashing = {f for f, *_ in c.get("fields", [])}
         rest = {} if clashing - set(c["mine"]) else {k: v for k, v in c["mine"].items() if k not in clashing}
+        now = get_claim(state.engine(), claim_id) or {}
+        rest = {k: v for k, v in rest.items() if k not in now or str(now[k] or "") != str(v or "")}  # not theirs too
         if rest and who and _apply(claim_id, c["current_version"], rest, who):
             _flash("success", f"Claim {claim_id}: theirs kept; your other changes saved.")
+        else:
+            _flash("info", f"Claim {claim_id}: theirs kept.")
     _redraw()
 
 
