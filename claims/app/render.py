@@ -187,7 +187,7 @@ def bars(pairs: list[tuple[str, int]], *, colors: list[str] | None = None, verti
     colors = colors or [BAR_COLOR] * len(pairs)
     if vertical:
         cols = "".join(
-            f'<div class="bar" title="{esc(label)}: {n}" style="flex:1 1 0;min-width:0;display:flex;'
+            f'<div class="bar" title="{esc(label)}: {n}" style="flex:1 1 0;min-width:0;max-width:3.5em;display:flex;'
             f'flex-direction:column;justify-content:flex-end;align-items:center">'
             f'<div style="font-size:0.7em;opacity:0.8">{n}</div>'
             f'<div style="width:80%;height:{max(1.0, 100 * n / top):.1f}px;background:{esc(color)};'
