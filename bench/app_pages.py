@@ -123,9 +123,14 @@ def drive(base: str, runs: int) -> dict[str, list[float]]:
                 idle(page)
 
             timed(times, "Review: speaker filter", search)
+            # as an analyst would, the list is scrolled to before it is clicked (untimed): a click
+            # that has to scroll the page first makes the select close its menu on the scroll
+            chooser = page.get_by_role("combobox", name="Open a claim", exact=True).first
+            chooser.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
 
-            def open_claim() -> None:
-                page.get_by_role("combobox", name="Open a claim", exact=True).first.click()
+            def open_claim(chooser=chooser) -> None:
+                chooser.click()
                 page.get_by_role("option").nth(1).click()
                 idle(page)
 

@@ -100,7 +100,11 @@ async def analyst(n: int, base: str, claim_ids: list[int], seconds: float, think
             elif page.has_text(f"Conflict on claim {claim_id}:"):
                 stats["conflicts"] += 1
                 await pause()
-                await timed(session.run(click=f"conflict_drop_{claim_id}"), "read")  # keep theirs
+                # keep theirs: the fields they did not touch (the status, when only the notes
+                # clash) are still saved, and that save is confirmed on the page too
+                kept = await timed(session.run(click=f"conflict_drop_{claim_id}"), "read")
+                if kept is not None and kept.has_text(f"Claim {claim_id}: theirs kept; your other changes saved."):
+                    stats["saved"] += 1
             else:
                 stats["errors"] += 1
                 stats["messages"].append(f"no answer to saving claim {claim_id}: {page.texts[:3]}")

@@ -104,6 +104,9 @@ def test_review_bulk_status_and_detail_view(db):
     at.run()
     at.selectbox(key="review_bulk_status").select("in_progress")
     at.button(key="review_bulk").click().run()
+    assert {r["status"] for r in list_claims(db)} == {"unverified"}  # asked first, nothing changed yet
+    assert any("2 claims" in w.value for w in at.warning)
+    at.button(key="review_bulk_confirm").click().run()
     assert {r["status"] for r in list_claims(db)} == {"in_progress"}
     cid = list_claims(db)[0]["id"]
     at.selectbox(key="review_open").select(cid).run()

@@ -206,3 +206,31 @@ def test_upload_a_batch_with_outlet_and_dates_and_one_summary(server, browser, t
     assert (row["article_outlet"], row["article_published"]) == ("Gazette", "2016-09-12")
     page.close()
     eng.dispose()
+
+
+def test_bulk_status_of_every_matching_claim_after_a_confirmation(server, browser, tmp_path):
+    from claims.store import ClaimFilter, count_claims, history_of, ingest_text, list_claims, open_store
+
+    eng = open_store(f"sqlite:///{tmp_path / 'desk.db'}")
+    ingest_text(eng, ARTICLE, article_key="csto", title="CSTO mission", analyst="asha")
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(f"{server}/review")
+    field(page, "Your name").fill("asha")
+    field(page, "Your name").press("Enter")
+    wait_idle(page)
+    page.get_by_text("all 2 claims matching the filters").click()
+    wait_idle(page)
+    choose(page, "New status", "Unverifiable")
+    wait_idle(page)
+    page.get_by_role("button", name="Set status of 2 claims…").click()
+    page.get_by_text("Set the status of 2 claims").wait_for(timeout=30_000)  # asked first, naming the count
+    assert count_claims(eng, ClaimFilter(statuses=["unverifiable"])) == 0
+    shot(page, "review-bulk")
+    page.get_by_role("button", name="Set 2 claims to Unverifiable").click()
+    page.get_by_text("Set 2 of 2 claims to Unverifiable.").wait_for(timeout=30_000)
+    assert count_claims(eng, ClaimFilter(statuses=["unverifiable"])) == 2
+    for c in list_claims(eng):
+        assert [(h.by, h.new) for h in history_of(eng, c["id"])] == [("asha", "unverifiable")]
+    shot(page, "review-table")  # the statuses in their colours, the claims' text wrapped
+    page.close()
+    eng.dispose()

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from claims.app import state
+from claims.app.cache import cached
 from claims.app.render import language_name, md
 from claims.store import ClaimFilter
 from claims.store.query import distinct_values, list_articles, named_persons
@@ -84,7 +85,7 @@ def claim_filter(prefix: str, *, linkable: bool = False) -> ClaimFilter:
     keys = [f"{prefix}_{k}" for k in (*names, "kind", "flag", "assignee", "editor", "mine")]
     for key in keys:
         restore(key)
-    outlets, langs = distinct_values(eng, "outlet"), distinct_values(eng, "lang")
+    outlets, langs, arts = cached(eng, "filter_lists", lambda: _lists(eng))
     if linkable:
         from_query(
             prefix,
@@ -97,7 +98,6 @@ def claim_filter(prefix: str, *, linkable: bool = False) -> ClaimFilter:
         text = c3.text_input("Text in the claim", key=f"{prefix}_text")
         person = _which_person(eng, speaker, prefix)
         c4, c5, c6, c7 = st.columns(4)
-        arts = list_articles(eng, limit=500)
         labels = {a["id"]: f"{a['title'] or a['article_key']} ({a['article_key']})" for a in arts}
         article = c4.selectbox(
             "Article", [None, *labels], format_func=lambda i: "All" if i is None else labels[i], key=f"{prefix}_article"
@@ -139,6 +139,12 @@ def claim_filter(prefix: str, *, linkable: bool = False) -> ClaimFilter:
         assignee=me if mine and me else assignee,
         updated_by=editor,
     )
+
+
+def _lists(eng) -> tuple[list[str], list[str], list[dict]]:
+    """What the Outlet, Language and Article lists offer (read once per store version: every
+    rerun of Review and the Dashboard draws them)."""
+    return distinct_values(eng, "outlet"), distinct_values(eng, "lang"), list_articles(eng, limit=500)
 
 
 def _which_person(eng, speaker: str, prefix: str) -> int | None:

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from claims.store.db import reading, writing
-from claims.store.schema import users
+from claims.store.schema import account_log, users
 
 ROLES = ("admin", "analyst", "viewer")
 EDIT_ROLES = ("admin", "analyst")
@@ -25,6 +25,8 @@ FREE_ATTEMPTS = 5  # failed logins before the account is locked for a while
 MAX_LOCK = timedelta(hours=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
 @cache
 def _dummy_hash() -> str:
     """A hash to verify against for unknown users (the same work as for a known one); made on
@@ -67,6 +69,36 @@ def _aware(ts: datetime | None) -> datetime | None:
     return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
 
 
+def command_line_user() -> str:
+    """Who acts when no signed-in admin is named (the ``claims users`` command, whose authority
+    is access to the database itself): the login name, marked as such."""
+    import getpass
+
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except Exception:  # no login name in some containers
+        return "(command line)"
+
+
+def _log(conn: Connection, by: str, username: str, action: str, detail: str = "") -> None:
+    """One row of the account log, in the transaction that made the change."""
+    conn.execute(
+        insert(account_log).values(
+            at=_now(), by=(by or command_line_user())[:200], username=username[:200], action=action, detail=detail
+        )
+    )
+
+
+def _check_admin(conn: Connection, by: str) -> None:
+    """Inside a write transaction: refuse an account change by a signed-in user who is not an
+    admin (``by`` empty: the command line, whose authority is access to the database itself)."""
+    if not by:
+        return
+    row = conn.execute(select(users.c.role).where(users.c.username == by)).first()
+    if row is None or row.role != "admin":
+        raise PermissionDenied(f"{by!r} is not an admin: only admins change accounts")
+
+
 def _check_role(role: str) -> None:
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
@@ -77,7 +109,9 @@ def _check_password(password: str) -> None:
         raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
 
 
-def add_user(engine: Engine, username: str, password: str, role: str = "analyst") -> Account:
+def add_user(engine: Engine, username: str, password: str, role: str = "analyst", *, by: str = "") -> Account:
+    """Add an account. ``by``: the signed-in admin doing it (checked and logged; "" for the
+    command line). Raises :class:`AccountError` for a bad name, role or password or a taken name."""
     username = username.strip()
     if not username:
         raise AccountError("a username is required")
@@ -87,6 +121,7 @@ def add_user(engine: Engine, username: str, password: str, role: str = "analyst"
     _check_password(password)
     hashed = _hasher.hash(password)  # before the write transaction: hashing is slow on purpose
     with writing(engine) as conn:
+        _check_admin(conn, by)
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise AccountError(f"user {username!r} exists already")
         conn.execute(
@@ -94,6 +129,7 @@ def add_user(engine: Engine, username: str, password: str, role: str = "analyst"
                 username=username, password_hash=hashed, role=role, failed_logins=0, lockouts=0, created_at=_now()
             )
         )
+        _log(conn, by, username, "added", role)
     return Account(username, role)
 
 
@@ -106,31 +142,40 @@ def _admins_left(conn: Connection, without: str) -> int:
     )
 
 
-def remove_user(engine: Engine, username: str) -> None:
+def remove_user(engine: Engine, username: str, *, by: str = "") -> None:
+    """Remove an account (never the last admin); ``by`` as for :func:`add_user`."""
     with writing(engine) as conn:
+        _check_admin(conn, by)
         row = conn.execute(select(users.c.role).where(users.c.username == username)).first()
         if row is None:
             raise AccountError(f"no user {username!r}")
         if row.role == "admin" and not _admins_left(conn, username):
             raise AccountError("cannot remove the last admin")
         conn.execute(delete(users).where(users.c.username == username))
+        _log(conn, by, username, "removed", row.role)
 
 
-def set_role(engine: Engine, username: str, role: str) -> None:
+def set_role(engine: Engine, username: str, role: str, *, by: str = "") -> None:
+    """Change a role (never demoting the last admin); ``by`` as for :func:`add_user`."""
     _check_role(role)
     with writing(engine) as conn:
+        _check_admin(conn, by)
         row = conn.execute(select(users.c.role).where(users.c.username == username)).first()
         if row is None:
             raise AccountError(f"no user {username!r}")
         if row.role == "admin" and role != "admin" and not _admins_left(conn, username):
             raise AccountError("cannot demote the last admin")
         conn.execute(update(users).where(users.c.username == username).values(role=role))
+        _log(conn, by, username, "role", f"{row.role} → {role}")
 
 
-def set_password(engine: Engine, username: str, password: str) -> None:
+def set_password(engine: Engine, username: str, password: str, *, by: str = "") -> None:
+    """A new password, which also lifts any lock (failed sign-ins and lock-outs start again from
+    zero); ``by`` as for :func:`add_user`."""
     _check_password(password)
     hashed = _hasher.hash(password)  # before the write transaction: hashing is slow on purpose
     with writing(engine) as conn:
+        _check_admin(conn, by)
         res = conn.execute(
             update(users)
             .where(users.c.username == username)
@@ -138,6 +183,44 @@ def set_password(engine: Engine, username: str, password: str) -> None:
         )
         if res.rowcount != 1:
             raise AccountError(f"no user {username!r}")
+        _log(conn, by, username, "password", "new password; unlocked")
+
+
+def unlock_user(engine: Engine, username: str, *, by: str = "") -> bool:
+    """Lift an account's lock and forget its failed sign-ins, keeping its password (a user who
+    mistyped five times, or whose account someone else's guesses locked). Returns whether the
+    account was locked or had failed sign-ins counted; logged either way. ``by``: the signed-in
+    admin doing it (checked in the write transaction; "" for the command line). Raises
+    :class:`AccountError` for an unknown user, :class:`PermissionDenied` for a ``by`` who is
+    not an admin."""
+    with writing(engine) as conn:
+        _check_admin(conn, by)
+        row = conn.execute(select(users).where(users.c.username == username).with_for_update()).first()
+        if row is None:
+            raise AccountError(f"no user {username!r}")
+        locked = _aware(row.locked_until)
+        was = bool(row.failed_logins or (locked is not None and locked > _now()))
+        conn.execute(update(users).where(users.c.id == row.id).values(failed_logins=0, lockouts=0, locked_until=None))
+        _log(
+            conn,
+            by,
+            username,
+            "unlocked",
+            (f"locked until {locked:%Y-%m-%d %H:%M:%S} UTC; " if locked is not None and locked > _now() else "")
+            + f"{row.failed_logins} failed sign-ins forgotten",
+        )
+    return was
+
+
+def account_history(engine: Engine, username: str | None = None, limit: int = 100) -> list[dict]:
+    """The account log, newest first (one user's when ``username`` is given): at, by, username,
+    action, detail."""
+    log = account_log.c
+    stmt = select(log.at, log.by, log.username, log.action, log.detail)
+    if username is not None:
+        stmt = stmt.where(account_log.c.username == username)
+    with reading(engine) as conn:
+        return [dict(r._mapping) for r in conn.execute(stmt.order_by(account_log.c.id.desc()).limit(limit))]
 
 
 def list_users(engine: Engine) -> list[dict]:
@@ -208,6 +291,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
             if failed >= FREE_ATTEMPTS:
                 values["locked_until"] = now + min(MAX_LOCK, timedelta(seconds=30 * 2**row.lockouts))
                 values["lockouts"] = row.lockouts + 1
+                _log(conn, "(sign-in)", row.username, "locked", f"{failed} failed sign-ins in a row")
         if values:
             conn.execute(update(users).where(users.c.id == seen.id).values(**values))
     if not ok or row is None:

@@ -22,6 +22,7 @@ from claims.store.accounts import (
     remove_user,
     set_password,
     set_role,
+    unlock_user,
 )
 from claims.store.db import current_revision, head_revision, make_engine, open_store, resolve_url, upgrade
 from claims.store.export import (
@@ -332,6 +333,9 @@ def cmd_users(args: argparse.Namespace) -> int:
         elif args.users_command == "passwd":
             set_password(engine, args.username, _password(args))
             print(f"password of {args.username} changed")
+        elif args.users_command == "unlock":
+            was = unlock_user(engine, args.username)
+            print(f"{args.username} unlocked" if was else f"{args.username} was not locked (nothing to lift)")
         else:
             for u in list_users(engine):
                 locked = f", locked until {u['locked_until']:%Y-%m-%d %H:%M}" if u["locked_until"] else ""
@@ -435,6 +439,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("remove", "remove an account"),
         ("role", "change a role"),
         ("passwd", "set a password"),
+        ("unlock", "lift a lock after failed sign-ins, keeping the password"),
         ("list", "list accounts"),
     ):
         x = usub.add_parser(name, help=help_)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, func, literal, or_, select
+from sqlalchemy import Connection, Engine, Select, and_, func, literal, or_, select
 from sqlalchemy.sql.util import find_tables
 
 from claims.lang import available, load
@@ -176,14 +176,17 @@ def _where(engine: Engine, f: ClaimFilter) -> list:
     return cond
 
 
-def _select(engine: Engine, f: ClaimFilter, columns: list, *, join_articles: bool = False) -> Select:
+def _select(
+    engine: Engine, f: ClaimFilter, columns: list, *, join_articles: bool = False, cond: list | None = None
+) -> Select:
     """The claims matching ``f`` with ``columns``; joined to their articles only when a column or
-    a filter needs them (a count by status then reads an index, not every claim row)."""
+    a filter needs them (a count by status then reads an index, not every claim row). ``cond``:
+    the filter's conditions made once already (:func:`_where`), for several reads of one filter."""
     needs_articles = join_articles or bool(f.outlet or f.published_from or f.published_to)
     needs_articles = needs_articles or any(articles in find_tables(c, check_columns=True) for c in columns)
     frm = claims.join(articles, articles.c.id == claims.c.article_id) if needs_articles else claims
     stmt = select(*columns).select_from(frm)
-    cond = _where(engine, f)
+    cond = _where(engine, f) if cond is None else cond
     return stmt.where(and_(*cond)) if cond else stmt
 
 
@@ -194,7 +197,8 @@ def list_claims(
     URL, outlet and date. Ties are broken by id, so pages never overlap."""
     f = f or ClaimFilter()
     name, desc = SORTS.get(sort, SORTS["newest"])
-    col = {"published": articles.c.published, "speaker": SHOWN_SPEAKER}.get(name, claims.c[name])
+    special = {"published": articles.c.published, "speaker": SHOWN_SPEAKER}
+    col = special[name] if name in special else claims.c[name]  # (a .get default is evaluated: KeyError)
     primary, tie = (col.desc(), claims.c.id.desc()) if desc else (col.asc(), claims.c.id.asc())
     order = [primary] if name == "id" else [primary, tie]
     stmt = _select(engine, f, CLAIM_COLUMNS + ARTICLE_COLUMNS).order_by(*order).limit(limit).offset(offset)
@@ -221,6 +225,17 @@ def iter_claims(engine: Engine, f: ClaimFilter | None = None, *, batch: int = 10
         last = rows[-1]["id"]
 
 
+def claim_versions(engine: Engine, f: ClaimFilter | None = None, *, limit: int | None = None) -> list[tuple[int, int]]:
+    """``(id, version)`` of the claims matching ``f``, oldest first (at most ``limit``): what a
+    bulk change of the whole filtered set is based on, so that a claim someone changes meanwhile
+    comes back as a conflict instead of being overwritten."""
+    stmt = _select(engine, f or ClaimFilter(), [claims.c.id, claims.c.version]).order_by(claims.c.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with reading(engine) as conn:
+        return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
 def count_claims(engine: Engine, f: ClaimFilter | None = None) -> int:
     with reading(engine) as conn:
         return conn.execute(_select(engine, f or ClaimFilter(), [func.count()])).scalar() or 0
@@ -228,19 +243,32 @@ def count_claims(engine: Engine, f: ClaimFilter | None = None) -> int:
 
 def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: int = 50) -> list[tuple[Any, int]]:
     """Claim counts grouped by ``status``, ``speaker`` (as shown: a correction first), ``person``
-    (one row per archive-wide person, labelled by the speaker name shown), ``outlet`` or ``lang``,
-    largest first."""
+    (one row per archive-wide person, labelled by the speaker name shown), ``outlet``, ``lang``
+    or ``month`` (of the article's publication, YYYY-MM, oldest first), largest first."""
+    f = f or ClaimFilter()
+    with reading(engine) as conn:
+        return _counts(conn, engine, column, f, _where(engine, f), limit)
+
+
+def _counts(conn: Connection, engine: Engine, column: str, f: ClaimFilter, cond: list, limit: int) -> list[tuple]:
     if column == "person":
-        return _counts_by_person(engine, f or ClaimFilter(), limit)
-    if column == "month":  # claims over time: by the month the article was published (YYYY-MM)
+        return _counts_by_person(conn, engine, f, cond, limit)
+    if column == "month":
+        # claims counted per article first (an index answers that), then the few thousand
+        # articles read for their date: joining every claim to its article row cost 3x as much
+        per_article = (
+            _select(engine, f, [claims.c.article_id.label("aid"), func.count().label("n")], cond=cond)
+            .group_by(claims.c.article_id)
+            .subquery()
+        )
         month = func.substr(articles.c.published, 1, 7)
         stmt = (
-            _select(engine, f or ClaimFilter(), [month, func.count()], join_articles=True)
+            select(month, func.sum(per_article.c.n))
+            .select_from(per_article.join(articles, articles.c.id == per_article.c.aid))
             .group_by(month)
             .order_by(month)
         )
-        with reading(engine) as conn:
-            return [(r[0], r[1]) for r in conn.execute(stmt)][-limit:]
+        return [(r[0], int(r[1])) for r in conn.execute(stmt)][-limit:]
     col = {
         "status": claims.c.status,
         "updated_by": claims.c.updated_by,
@@ -250,66 +278,100 @@ def counts_by(engine: Engine, column: str, f: ClaimFilter | None = None, limit: 
         "speaker_type": claims.c.speaker_type,
     }[column]
     stmt = (
-        _select(engine, f or ClaimFilter(), [col, func.count().label("n")])
+        _select(engine, f, [col, func.count().label("n")], cond=cond)
         .group_by(col)
         .order_by(func.count().desc())
         .limit(limit)
     )
-    with reading(engine) as conn:
-        return [(r[0], r[1]) for r in conn.execute(stmt)]
+    return [(r[0], r[1]) for r in conn.execute(stmt)]
 
 
 def reviews_by_analyst(engine: Engine, f: ClaimFilter | None = None, limit: int = 30) -> list[tuple[str, int]]:
     """Claims each analyst set a status on (from the history, whoever changed it last), most first."""
+    f = f or ClaimFilter()
+    with reading(engine) as conn:
+        return _reviews_by_analyst(conn, engine, f, _where(engine, f), limit)
+
+
+def _reviews_by_analyst(conn: Connection, engine: Engine, f: ClaimFilter, cond: list, limit: int) -> list[tuple]:
+    reviewed = func.count(func.distinct(history.c.claim_id))
+    matching = _select(engine, f, [claims.c.id], cond=cond).subquery()  # articles joined only if a filter needs them
     stmt = (
-        select(history.c.by, func.count(func.distinct(history.c.claim_id)))
-        .select_from(
-            history.join(claims, claims.c.id == history.c.claim_id).join(articles, articles.c.id == claims.c.article_id)
-        )
-        .where(history.c.field == "status", *_where(engine, f or ClaimFilter()))
+        select(history.c.by, reviewed)
+        .select_from(history.join(matching, matching.c.id == history.c.claim_id))
+        .where(history.c.field == "status")
         .group_by(history.c.by)
-        .order_by(func.count(func.distinct(history.c.claim_id)).desc())
+        .order_by(reviewed.desc(), history.c.by)
         .limit(limit)
     )
+    return [(r[0], r[1]) for r in conn.execute(stmt)]
+
+
+@dataclass
+class DashboardCounts:
+    """Everything the Dashboard counts for one filter (see :func:`dashboard_counts`)."""
+
+    total: int
+    by_status: dict[str, int]
+    by_outlet: list[tuple[str, int]]
+    by_person: list[tuple[str, int]]
+    by_analyst: list[tuple[str, int]]
+    by_month: list[tuple[str, int]]
+
+
+def dashboard_counts(
+    engine: Engine, f: ClaimFilter | None = None, *, outlets: int = 15, speakers: int = 20, months: int = 36
+) -> DashboardCounts:
+    """The Dashboard's figures for the claims matching ``f``: the total, claims per status, the
+    top ``outlets`` outlets and ``speakers`` persons, claims reviewed per analyst and the last
+    ``months`` months. One connection, and the filter's conditions made once (a speaker name is
+    looked up once, not once per figure)."""
+    f = f or ClaimFilter()
+    cond = _where(engine, f)
     with reading(engine) as conn:
-        return [(r[0], r[1]) for r in conn.execute(stmt)]
+        by_status = dict(_counts(conn, engine, "status", f, cond, 1000))
+        return DashboardCounts(
+            total=sum(by_status.values()),
+            by_status=by_status,
+            by_outlet=_counts(conn, engine, "outlet", f, cond, outlets),
+            by_person=_counts(conn, engine, "person", f, cond, speakers),
+            by_analyst=_reviews_by_analyst(conn, engine, f, cond, 30),
+            by_month=_counts(conn, engine, "month", f, cond, months),
+        )
 
 
-def _counts_by_person(engine: Engine, f: ClaimFilter, limit: int) -> list[tuple[Any, int]]:
+def _counts_by_person(conn: Connection, engine: Engine, f: ClaimFilter, cond: list, limit: int) -> list[tuple]:
     """Claims per person, labelled with the person's name; a claim with a corrected speaker counts
     under that name, one without a person under its speaker. Three grouped reads that an index
     answers (person ids) or that touch only the few corrected or unlinked claims, instead of one
     that reads every claim row (0.4 s at 100,000 claims)."""
-    with reading(engine) as conn:
-        per_person = dict(
-            conn.execute(
-                _select(engine, f, [claims.c.person_id, func.count()])
-                .where(claims.c.person_id.is_not(None))
-                .group_by(claims.c.person_id)
-            ).all()
-        )
-        corrected = conn.execute(
-            _select(engine, f, [claims.c.person_id, claims.c.corrected_speaker, func.count()])
-            .where(claims.c.corrected_speaker != "")
-            .group_by(claims.c.person_id, claims.c.corrected_speaker)
+    per_person = dict(
+        conn.execute(
+            _select(engine, f, [claims.c.person_id, func.count()], cond=cond)
+            .where(claims.c.person_id.is_not(None))
+            .group_by(claims.c.person_id)
         ).all()
-        unlinked = conn.execute(
-            _select(engine, f, [claims.c.speaker, func.count()])
-            .where(claims.c.person_id.is_(None), claims.c.corrected_speaker == "")
-            .group_by(claims.c.speaker)
-        ).all()
-        counts: dict[tuple, int] = {("person", pid): n for pid, n in per_person.items()}
-        for pid, name, n in corrected:
-            if pid is not None:
-                counts[("person", pid)] -= n
-            counts[("name", name)] = counts.get(("name", name), 0) + n
-        for name, n in unlinked:
-            counts[("name", name)] = counts.get(("name", name), 0) + n
-        top = sorted(((k, n) for k, n in counts.items() if n > 0), key=lambda kn: -kn[1])[:limit]
-        ids = [k[1] for k, _ in top if k[0] == "person"]
-        names = (
-            dict(conn.execute(select(persons.c.id, persons.c.name).where(persons.c.id.in_(ids))).all()) if ids else {}
-        )
+    )
+    corrected = conn.execute(
+        _select(engine, f, [claims.c.person_id, claims.c.corrected_speaker, func.count()], cond=cond)
+        .where(claims.c.corrected_speaker != "")
+        .group_by(claims.c.person_id, claims.c.corrected_speaker)
+    ).all()
+    unlinked = conn.execute(
+        _select(engine, f, [claims.c.speaker, func.count()], cond=cond)
+        .where(claims.c.person_id.is_(None), claims.c.corrected_speaker == "")
+        .group_by(claims.c.speaker)
+    ).all()
+    counts: dict[tuple, int] = {("person", pid): n for pid, n in per_person.items()}
+    for pid, name, n in corrected:
+        if pid is not None:
+            counts[("person", pid)] -= n
+        counts[("name", name)] = counts.get(("name", name), 0) + n
+    for name, n in unlinked:
+        counts[("name", name)] = counts.get(("name", name), 0) + n
+    top = sorted(((k, n) for k, n in counts.items() if n > 0), key=lambda kn: -kn[1])[:limit]
+    ids = [k[1] for k, _ in top if k[0] == "person"]
+    names = dict(conn.execute(select(persons.c.id, persons.c.name).where(persons.c.id.in_(ids))).all()) if ids else {}
     return [(names.get(k[1], "") if k[0] == "person" else k[1], n) for k, n in top]
 
 

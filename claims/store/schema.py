@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -37,6 +38,7 @@ articles = Table(
     # the Outlet and Language filter lists read these, not the rows (migration 0005)
     Index("ix_articles_outlet", "outlet"),
     Index("ix_articles_lang", "lang"),
+    Index("ix_articles_published", "published"),  # claims over time, sort by date (migration 0008)
 )
 
 persons = Table(
@@ -122,6 +124,14 @@ claims = Table(
     Index("ix_claims_person_id", "person_id", "id"),
     Index("ix_claims_speaker_lower", "speaker_lower"),
     Index("ix_claims_article", "article_id"),
+    # the few corrected speakers, for the Dashboard's claims per person (migration 0008)
+    Index(
+        "ix_claims_corrected",
+        "person_id",
+        "corrected_speaker",
+        sqlite_where=text("corrected_speaker != ''"),
+        postgresql_where=text("corrected_speaker != ''"),
+    ),
 )
 
 history = Table(
@@ -150,4 +160,16 @@ users = Table(
     Column("locked_until", DateTime(timezone=True), nullable=True),
     Column("last_login", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+account_log = Table(  # who changed which account, and how (migration 0008); never rewritten
+    "account_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(200), nullable=False),  # the admin, "(sign-in)" for a lock, "<login> (command line)"
+    Column("username", String(200), nullable=False),
+    Column("action", String(40), nullable=False),  # added, removed, role, password, unlocked, locked
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_account_log_username", "username", "id"),
 )

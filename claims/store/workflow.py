@@ -13,6 +13,7 @@ transaction, and never updated or deleted.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -188,41 +189,50 @@ def update_claim(
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
-        row = _claim_for_update(conn, claim_id)
-        values = _validate(changes, statuses, row)
-        if row.version != base_version:
-            values = _merge(conn, row, base_version, values, changes)
-        diff = {k: v for k, v in values.items() if getattr(row, k) != v}
-        if not diff:
-            return row.version
-        if "assignee" in diff:
-            _check_assignee(conn, diff["assignee"])
-        new_version = row.version + 1
-        ts = now()
-        approval, approval_log = _approval_values(row, diff, statuses, analyst)
-        res = conn.execute(
-            update(claims)
-            .where(claims.c.id == claim_id, claims.c.version == row.version)
-            .values(version=new_version, updated_by=analyst, updated_at=ts, **diff, **approval)
-        )
-        if res.rowcount != 1:  # cannot happen under the row lock; refuse rather than guess
-            current = conn.execute(select(claims.c.version).where(claims.c.id == claim_id)).scalar()
-            raise Conflict(claim_id, base_version, current or -1, changes_since(conn, claim_id, base_version))
-        conn.execute(
-            insert(history),
-            [
-                dict(
-                    claim_id=claim_id,
-                    at=ts,
-                    by=analyst,
-                    field=k,
-                    old=_text(getattr(row, k)),
-                    new=_text(v),
-                    version=new_version,
-                )
-                for k, v in [*diff.items(), *approval_log]
-            ],
-        )
+        return _update(conn, claim_id, base_version, analyst, statuses, changes)
+
+
+def _update(
+    conn: Connection, claim_id: int, base_version: int, analyst: str, statuses: Statuses, changes: dict[str, Any]
+) -> int:
+    """:func:`update_claim` inside a write transaction whose caller checked the analyst's role.
+    Raises before writing anything, so a caller may go on with other claims in the same
+    transaction after a :class:`Conflict` or :class:`EditError`."""
+    row = _claim_for_update(conn, claim_id)
+    values = _validate(changes, statuses, row)
+    if row.version != base_version:
+        values = _merge(conn, row, base_version, values, changes)
+    diff = {k: v for k, v in values.items() if getattr(row, k) != v}
+    if not diff:
+        return row.version
+    if "assignee" in diff:
+        _check_assignee(conn, diff["assignee"])
+    new_version = row.version + 1
+    ts = now()
+    approval, approval_log = _approval_values(row, diff, statuses, analyst)
+    res = conn.execute(
+        update(claims)
+        .where(claims.c.id == claim_id, claims.c.version == row.version)
+        .values(version=new_version, updated_by=analyst, updated_at=ts, **diff, **approval)
+    )
+    if res.rowcount != 1:  # cannot happen under the row lock; refuse rather than guess
+        current = conn.execute(select(claims.c.version).where(claims.c.id == claim_id)).scalar()
+        raise Conflict(claim_id, base_version, current or -1, changes_since(conn, claim_id, base_version))
+    conn.execute(
+        insert(history),
+        [
+            dict(
+                claim_id=claim_id,
+                at=ts,
+                by=analyst,
+                field=k,
+                old=_text(getattr(row, k)),
+                new=_text(v),
+                version=new_version,
+            )
+            for k, v in [*diff.items(), *approval_log]
+        ],
+    )
     return new_version
 
 
@@ -375,17 +385,44 @@ def set_status(
     return update_claim(engine, claim_id, base_version=base_version, analyst=analyst, statuses=statuses, **changes)
 
 
+BULK_CHUNK = 200  # claims per write transaction in a bulk change (short enough not to hold others up)
+
+
 def bulk_status(
-    engine: Engine, items: list[tuple[int, int]], status: str, *, analyst: str, statuses: Statuses | None = None
+    engine: Engine,
+    items: list[tuple[int, int]],
+    status: str,
+    *,
+    analyst: str,
+    statuses: Statuses | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[list[int], list[Conflict]]:
-    """Set one status on many ``(claim id, base version)``; returns the ids changed and the conflicts."""
-    done, conflicts = [], []
-    for claim_id, version in items:
-        try:
-            update_claim(engine, claim_id, base_version=version, analyst=analyst, statuses=statuses, status=status)
-            done.append(claim_id)
-        except Conflict as c:
-            conflicts.append(c)
+    """Set one status on many ``(claim id, base version)``; returns the ids changed (or already
+    so) and the conflicts. Each claim is written as :func:`update_claim` would (merged by field,
+    a history row each); ``BULK_CHUNK`` claims per transaction, the analyst's role checked in
+    each. A claim gone meanwhile is skipped. ``progress(done)`` is called after each chunk.
+    Raises ``PermissionDenied`` (nothing written) when the analyst may not edit, ``StatusError``
+    for an unknown status."""
+    analyst = (analyst or "").strip()
+    if not analyst:
+        raise EditError("an analyst name is required for every change")
+    statuses = statuses or load_statuses()
+    statuses.get(status)  # an unknown status is refused before anything is written
+    done: list[int] = []
+    conflicts: list[Conflict] = []
+    for start in range(0, len(items), BULK_CHUNK):
+        with writing(engine) as conn:
+            check_can_edit(conn, analyst)
+            for claim_id, version in items[start : start + BULK_CHUNK]:
+                try:
+                    _update(conn, claim_id, version, analyst, statuses, {"status": status})
+                    done.append(claim_id)
+                except Conflict as c:
+                    conflicts.append(c)
+                except EditError:
+                    continue  # removed since it was listed: nothing to change
+        if progress is not None:
+            progress(min(len(items), start + BULK_CHUNK))
     return done, conflicts
 
 

@@ -11,12 +11,15 @@ from claims.store import counts_by
 from claims.store.accounts import (
     ROLES,
     AccountError,
+    PermissionDenied,
     account,
+    account_history,
     add_user,
     list_users,
     remove_user,
     set_password,
     set_role,
+    unlock_user,
 )
 
 
@@ -43,27 +46,34 @@ def render() -> None:
         role = c3.selectbox("Role", ROLES, index=1)
         if st.form_submit_button("Add account"):
             try:
-                add_user(eng, name, password, role)
+                add_user(eng, name, password, role, by=me.username)
                 flash("success", f"Added {md(name)} ({role}).")
-            except AccountError as e:
+            except (AccountError, PermissionDenied) as e:
                 flash("error", md(e))
             st.rerun()
     names = [p["username"] for p in people]
-    c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+    c1, c2, c3, c4, c5 = st.columns([2, 1, 1, 1, 1])
     who = c1.selectbox("Account", names, key="admin_user")
     new_role = c2.selectbox("New role", ROLES, key="admin_role")
+    if c5.button("Unlock", key="admin_unlock", help="Lift a lock after failed sign-ins; the password stays"):
+        try:
+            was = unlock_user(eng, who, by=me.username)
+            flash("success", f"{md(who)} is unlocked." if was else f"{md(who)} was not locked; nothing to lift.")
+        except (AccountError, PermissionDenied) as e:
+            flash("error", md(e))
+        st.rerun()
     if c3.button("Change role", key="admin_set_role"):
         try:
-            set_role(eng, who, new_role)
+            set_role(eng, who, new_role, by=me.username)
             flash("success", f"{md(who)} is now {new_role}.")
-        except AccountError as e:
+        except (AccountError, PermissionDenied) as e:
             flash("error", md(e))
         st.rerun()
     if c4.button("Remove", key="admin_remove", disabled=who == me.username):
         try:
-            remove_user(eng, who)
+            remove_user(eng, who, by=me.username)
             flash("success", f"Removed {md(who)}.")
-        except AccountError as e:
+        except (AccountError, PermissionDenied) as e:
             flash("error", md(e))
         st.rerun()
 
@@ -74,11 +84,18 @@ def render() -> None:
         new_password = c1.text_input(f"New password for {who}", type="password", key="admin_new_password")
         if c2.form_submit_button("Reset password and unlock"):
             try:
-                set_password(eng, who, new_password)
+                set_password(eng, who, new_password, by=me.username)
                 flash("success", f"New password set for {md(who)}; the account is unlocked.")
-            except AccountError as e:
+            except (AccountError, PermissionDenied) as e:
                 flash("error", md(e))
             st.rerun()
+
+    st.markdown("**Account changes** (newest first)")
+    log = account_history(eng, limit=50)
+    if log:
+        st.dataframe(pd.DataFrame(log), hide_index=True, width="stretch")
+    else:
+        st.caption("None yet.")
 
     st.subheader("Statuses")
     sts = state.statuses()

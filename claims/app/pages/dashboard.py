@@ -4,6 +4,10 @@ The downloads are built only when one is clicked (a callable given to ``st.downl
 runs on click, on its own thread): opening the page or changing a filter used to write every
 matching claim to CSV and make a second pass for ClaimReview on every run, 4.6 s at 100,000
 claims, and the browser fetched both files before anyone asked for them.
+
+The figures are read in one connection (:func:`claims.store.query.dashboard_counts`), kept per
+store version and filter for every session (:mod:`claims.app.cache`: any write by anyone makes
+them anew), and drawn as HTML bars.
 """
 
 from __future__ import annotations
@@ -14,59 +18,46 @@ import tempfile
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
 from claims.app import state
+from claims.app.cache import cached
 from claims.app.filters import claim_filter
-from claims.store import ClaimFilter, count_claims, counts_by
+from claims.app.render import bars
+from claims.store import ClaimFilter
 from claims.store.export import write_claimreview, write_rows
-from claims.store.query import iter_claims, reviews_by_analyst
+from claims.store.query import DashboardCounts, dashboard_counts, iter_claims
 from claims.store.statuses import Statuses
 
 SPOOL = 8 * 2**20  # an export larger than this is built on disk, not in the server's memory
 
 
-def _chart(title: str, pairs: list[tuple], label: str) -> None:
+def _distinct(pairs: list[tuple], none: str) -> list[tuple[str, int]]:
+    """Labels for a bar chart: two people of one name are two bars ("Name (2)"), not one."""
+    seen: dict[str, int] = {}
+    out = []
+    for name, n in pairs:
+        name = name or none
+        seen[name] = seen.get(name, 0) + 1
+        out.append((name if seen[name] == 1 else f"{name} ({seen[name]})", n))
+    return out
+
+
+def _chart(title: str, pairs: list[tuple[str, int]], **kw) -> None:
     st.markdown(f"**{title}**")
     if not pairs:
         st.caption("nothing yet")
         return
-    seen: dict[str, int] = {}
-    rows = []
-    for name, n in pairs:  # two people of one name are two bars, not one
-        seen[name] = seen.get(name, 0) + 1
-        rows.append((name if seen[name] == 1 else f"{name} ({seen[name]})", n))
-    df = pd.DataFrame(rows, columns=[label, "claims"]).set_index(label)
-    st.bar_chart(df, horizontal=True)
+    st.html(bars(pairs, **kw))
 
 
-def _status_chart(by_status: dict[str, int], sts: Statuses) -> None:
-    """Claims by status in the statuses file's own order and colours."""
-    st.markdown("**By status**")
+def status_bars(by_status: dict[str, int], sts: Statuses) -> tuple[list[tuple[str, int]], list[str]]:
+    """Claims by status as (label, count) in the statuses file's own order, with its colours;
+    a status the file no longer has (grey) after them."""
     keys = [k for k in sts.keys if by_status.get(k)] + [k for k in by_status if k not in sts.keys]
-    if not keys:
-        st.caption("nothing yet")
-        return
-    label = {k: sts.get(k).label if k in sts.keys else k for k in keys}
-    color = {k: sts.get(k).color if k in sts.keys else "#9e9e9e" for k in keys}
-    data = pd.DataFrame({"status": [label[k] for k in keys], "claims": [by_status[k] for k in keys]})
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("status:N", sort=[label[k] for k in keys], title=None),
-            x=alt.X("claims:Q"),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=[label[k] for k in keys], range=[color[k] for k in keys]),
-                legend=None,
-            ),
-        )
-    )
-    st.altair_chart(chart, width="stretch")
+    pairs = [(sts.get(k).label if k in sts.keys else k, by_status[k]) for k in keys]
+    return pairs, [sts.get(k).color if k in sts.keys else "#9e9e9e" for k in keys]
 
 
 def _export(write: Callable[[io.TextIOBase], object], bom: bool) -> Callable[[], bytes]:
@@ -110,12 +101,18 @@ def claimreview_export(eng: Engine, f: ClaimFilter, sts: Statuses) -> Callable[[
     return _export(lambda fh: write_claimreview(iter_claims(eng, f), fh, sts), bom=False)
 
 
+def counts(eng: Engine, f: ClaimFilter) -> DashboardCounts:
+    """The Dashboard's figures for ``f``, computed once per store version and filter and shared
+    by every session (:mod:`claims.app.cache`): any write, by anyone, makes them anew."""
+    return cached(eng, "dashboard:" + repr(f), lambda: dashboard_counts(eng, f))
+
+
 def render() -> None:
     st.title("Dashboard and export")
     eng, sts = state.engine(), state.statuses()
     f = claim_filter("dash")
-    total = count_claims(eng, f)
-    by_status = dict(counts_by(eng, "status", f))
+    numbers = counts(eng, f)
+    total, by_status = numbers.total, numbers.by_status
     cols = st.columns(len(sts.items))
     for col, s in zip(cols, sts.items, strict=True):
         col.metric(s.label, by_status.get(s.key, 0))
@@ -127,26 +124,20 @@ def render() -> None:
     )
     c1, c2 = st.columns(2)
     with c1:
-        _status_chart(by_status, sts)
+        pairs, colors = status_bars(by_status, sts)
+        _chart("By status", pairs, colors=colors)
     with c2:
-        _chart("By outlet", [(o or "(none)", n) for o, n in counts_by(eng, "outlet", f, limit=15)], "outlet")
+        _chart("By outlet", _distinct(numbers.by_outlet, "(none)"))
     c3, c4 = st.columns(2)
     with c3:
-        _chart(
-            "Top speakers (claims per person)",
-            [(s or "(none)", n) for s, n in counts_by(eng, "person", f, limit=20)],
-            "speaker",
-        )
+        _chart("Top speakers (claims per person)", _distinct(numbers.by_person, "(none)"))
     with c4:
-        _chart("Claims reviewed per analyst", reviews_by_analyst(eng, f), "analyst")
-    months = counts_by(eng, "month", f, limit=36)
-    st.markdown("**Claims over time** (by the article's month of publication)")
-    if months:
-        st.bar_chart(
-            pd.DataFrame([(m or "(no date)", n) for m, n in months], columns=["month", "claims"]).set_index("month")
-        )
-    else:
-        st.caption("nothing yet")
+        _chart("Claims reviewed per analyst", numbers.by_analyst)
+    _chart(
+        "Claims over time (by the article's month of publication)",
+        [(m or "(no date)", n) for m, n in numbers.by_month],
+        vertical=True,
+    )
 
     st.subheader("Download")
     verdicts = sum(n for k, n in by_status.items() if k in sts.keys and sts.get(k).final)

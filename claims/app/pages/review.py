@@ -17,7 +17,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from claims.app import state
 from claims.app.filters import claim_filter, query_of, remember, restore
 from claims.app.render import badge, clip, md, md_link, sentence_context
-from claims.store import Conflict, EditError, count_claims, get_claim, history_of, list_claims, update_claim
+from claims.store import (
+    Conflict,
+    EditError,
+    bulk_status,
+    count_claims,
+    get_claim,
+    history_of,
+    list_claims,
+    update_claim,
+)
+from claims.store.accounts import PermissionDenied
+from claims.store.query import claim_versions
 from claims.store.statuses import StatusError
 
 PAGE_SIZE = 50
@@ -43,21 +54,31 @@ def _show_flash() -> None:
         getattr(st, kind)(message)
 
 
+def _keep_conflict(c: Conflict, changes: dict[str, Any]) -> None:
+    """Keep a conflict for the analyst to resolve (shown above the table), never dropped."""
+    st.session_state.setdefault("conflicts", {})[c.claim_id] = {
+        "mine": c.mine or changes,  # only what this analyst changed: applying it clears nothing else
+        "theirs": [(ch.by, ch.field, ch.new) for ch in c.changes],
+        "fields": [(f.field, f.base, f.theirs, f.mine, f.by) for f in c.fields],
+        "current_version": c.current_version,
+    }
+
+
 def _apply(claim_id: int, version: int, changes: dict[str, Any], who: str) -> bool:
     """Save one claim's changes; a conflict is kept for the analyst to resolve, never dropped."""
     try:
         update_claim(state.engine(), claim_id, base_version=version, analyst=who, statuses=state.statuses(), **changes)
         return True
     except Conflict as c:
-        st.session_state.setdefault("conflicts", {})[claim_id] = {
-            "mine": c.mine or changes,  # only what this analyst changed: applying it clears nothing else
-            "theirs": [(ch.by, ch.field, ch.new) for ch in c.changes],
-            "fields": [(f.field, f.base, f.theirs, f.mine, f.by) for f in c.fields],
-            "current_version": c.current_version,
-        }
-    except (EditError, StatusError) as e:
+        _keep_conflict(c, changes)
+    except (EditError, StatusError, PermissionDenied) as e:
         _flash("error", f"Claim {claim_id}: {md(e)}")
     return False
+
+
+def _redraw() -> None:
+    """After a change: the table is read again (a new editor key; drafts are kept in the session)."""
+    st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
 
 
 def drafts() -> dict[int, dict[str, Any]]:
@@ -129,20 +150,39 @@ def _conflicts(who: str | None) -> None:
                 width="stretch",
             )
         c1, c2 = box.columns(2)
-        if c1.button("Apply mine on top of theirs", key=f"conflict_apply_{claim_id}", disabled=not who):
-            del pending[claim_id]
-            if _apply(claim_id, c["current_version"], c["mine"], who or ""):
-                _flash("success", f"Claim {claim_id}: your change was applied on top.")
-            st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
-            st.rerun()
-        if c2.button("Keep theirs, discard mine", key=f"conflict_drop_{claim_id}"):
-            del pending[claim_id]
-            # my other fields still count, unless the claim's text changed (then nothing of mine does)
-            rest = {} if clashing - set(c["mine"]) else {k: v for k, v in c["mine"].items() if k not in clashing}
-            if rest and who and _apply(claim_id, c["current_version"], rest, who):
-                _flash("success", f"Claim {claim_id}: theirs kept; your other changes saved.")
-            st.session_state["review_nonce"] = st.session_state.get("review_nonce", 0) + 1
-            st.rerun()
+        # callbacks: the change is made before the page is drawn, so one click is one run
+        c1.button(
+            "Apply mine on top of theirs",
+            key=f"conflict_apply_{claim_id}",
+            disabled=not who,
+            on_click=_resolve,
+            args=(claim_id, True),
+        )
+        c2.button(
+            "Keep theirs, discard mine", key=f"conflict_drop_{claim_id}", on_click=_resolve, args=(claim_id, False)
+        )
+
+
+def _resolve(claim_id: int, mine: bool) -> None:
+    """A conflict's button (a callback): apply my change on top of theirs, or keep theirs and
+    still save my fields they did not touch (none when the claim's text changed)."""
+    c = st.session_state.get("conflicts", {}).pop(claim_id, None)
+    who = state.editor()
+    if c is None:
+        return
+    if mine:
+        if who and _apply(claim_id, c["current_version"], c["mine"], who):
+            _flash("success", f"Claim {claim_id}: your change was applied on top.")
+    else:
+        clashing = {f for f, *_ in c.get("fields", [])}
+        rest = {} if clashing - set(c["mine"]) else {k: v for k, v in c["mine"].items() if k not in clashing}
+        now = get_claim(state.engine(), claim_id) or {}
+        rest = {k: v for k, v in rest.items() if k not in now or str(now[k] or "") != str(v or "")}  # not theirs too
+        if rest and who and _apply(claim_id, c["current_version"], rest, who):
+            _flash("success", f"Claim {claim_id}: theirs kept; your other changes saved.")
+        else:
+            _flash("info", f"Claim {claim_id}: theirs kept.")
+    _redraw()
 
 
 def _speaker(r: dict) -> str:
@@ -153,10 +193,11 @@ COLUMNS = [
     "select",
     "open",
     "id",
+    "state",
+    "content",
+    "speaker",
     "status",
     "verdict_note",
-    "speaker",
-    "content",
     "kind",
     "confidence",
     "assignee",
@@ -187,6 +228,13 @@ def _open(claim_id: int | None) -> None:
     st.session_state["review_open"] = claim_id
 
 
+def _status_label(key: str) -> str:
+    try:
+        return state.statuses().get(key).label
+    except StatusError:  # a status the file no longer has (it cannot be dropped while in use)
+        return key
+
+
 def _frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -194,6 +242,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
                 "select": False,
                 "open": False,
                 "id": r["id"],
+                "state": _status_label(r["status"]),
                 "status": r["status"],
                 "verdict_note": r["verdict_note"],
                 "speaker": r["corrected_speaker"] or r["speaker"],
@@ -358,6 +407,178 @@ def detail(claim_id: int) -> None:
         st.caption("No changes yet.")
 
 
+CLAIM_WIDTH = 560  # pixels: the claim's column, its text wrapped to this width
+LINE = 20  # pixels per wrapped line of the table
+
+
+def row_height(rows: list[dict]) -> int:
+    """A row height for the table that shows the page's longest claim whole, wrapped (three to
+    six lines; Streamlit wraps text only in rows taller than 4rem, and every row has one
+    height). A claim longer still is read whole in the cell's overlay or the detail view."""
+    longest = max((len(r["content"]) for r in rows), default=0)
+    lines = min(6, max(3, math.ceil(longest / (CLAIM_WIDTH / 7))))
+    return max(72, LINE * lines + 12)
+
+
+def table_frame(rows: list[dict]) -> pd.DataFrame:
+    """The table as shown: the stored rows with this analyst's unsaved edits (drafts) on top,
+    from whatever filter or page they were made on."""
+    frame = _frame(rows)
+    pending = drafts()
+    for i, cid in enumerate(frame["id"]):
+        for k, v in pending.get(int(cid), {}).get("fields", {}).items():
+            frame.at[i, k] = v
+    return frame
+
+
+def status_styled(frame: pd.DataFrame, sts: Any) -> Any:
+    """The table with its Status column in each status's colour from the statuses file (a
+    pandas Styler: Streamlit colours read-only columns only, hence a Status column as saved
+    beside the editable "Set status")."""
+    colors = {s.label: s.color for s in sts.items}
+    return frame.style.map(
+        lambda v: f"background-color: {colors[v]}; color: #fff" if v in colors else "", subset=["state"]
+    )
+
+
+def _editor_now() -> tuple[pd.DataFrame, dict[int, dict], pd.DataFrame] | None:
+    """The table as the analyst has it now, from the editor's own state: a button's callback
+    runs before the page (and st.data_editor) does, and an edit may come with the click."""
+    ss = st.session_state
+    key = ss.get("review_editor_key")
+    rows = ss.get("review_snapshots", {}).get(key)
+    if not key or rows is None:
+        return None
+    frame = table_frame(rows)
+    edited = frame.copy()
+    widget = ss.get(key) if key in ss else None
+    for i, cells in ((widget or {}).get("edited_rows") or {}).items():
+        for col, value in cells.items():
+            if col in edited.columns and int(i) < len(edited):
+                edited.at[int(i), col] = value
+    return frame, {r["id"]: r for r in rows}, edited
+
+
+def _save() -> None:
+    """ "Save changes" (a callback): every pending table edit, on any page or filter."""
+    who = state.editor()
+    now = _editor_now()
+    if now is not None:
+        track_edits(*now)
+    if not who:
+        return
+    try:
+        saved, conflicts = save_drafts(who)
+    except SQLAlchemyError as e:  # a callback runs outside the page's own handler: said here
+        _flash("error", f"Not saved: the store cannot be reached ({md(type(e).__name__)}). The edits are kept.")
+        return
+    _flash("success" if not conflicts else "warning", f"Saved {saved} claims; {conflicts} conflicts to resolve.")
+    _redraw()
+
+
+def _discard() -> None:
+    drafts().clear()
+    _redraw()
+
+
+MAX_BULK = 5000  # claims one bulk change may set at once ("all matching" beyond that: narrow the filters)
+SCOPES = ("ticked", "page", "all")
+
+
+def _bulk_form(who: str, edited: pd.DataFrame, rows: list[dict], total: int) -> None:
+    """Bulk status change: the ticked rows, every claim on this page, or every claim matching
+    the filters (on every page), then a confirmation that names how many claims will change."""
+    sts, ss = state.statuses(), st.session_state
+    ask = ss.get("review_bulk_ask")
+    n_ticked = int(edited["select"].sum()) if len(edited) else 0
+    counts = {"ticked": n_ticked, "page": len(rows), "all": total}
+    labels = {
+        "ticked": f"the ticked rows ({n_ticked})",
+        "page": f"every claim on this page ({len(rows)})",
+        "all": f"all {total} claims matching the filters, on every page",
+    }
+    st.markdown("**Set the status of several claims**")
+    c1, c2, c3 = st.columns([3, 1, 1])
+    scope = c1.radio("Which claims", SCOPES, format_func=labels.get, key="review_bulk_scope", horizontal=True)
+    c2.selectbox("New status", sts.keys, format_func=lambda k: sts.get(k).label, key="review_bulk_status")
+    n = counts[scope]
+    too_many = n > MAX_BULK
+    c3.button(
+        f"Set status of {n} claims…",
+        key="review_bulk",
+        disabled=not who or n == 0 or too_many or bool(ask),
+        on_click=_bulk_ask,
+        args=(scope,),
+    )
+    if too_many:
+        st.caption(f"At most {MAX_BULK} claims change at once: narrow the filters.")
+    if ask:  # the confirmation, naming the count and the status
+        box = st.container(border=True)
+        box.warning(
+            f"Set the status of **{len(ask['items'])} claims** ({md(ask['what'])}) to "
+            f"**{md(sts.get(ask['status']).label)}**? Each change is signed by you and written to the claim's "
+            "history; a claim someone else changed meanwhile comes back as a conflict, not overwritten."
+        )
+        c1, c2, _ = box.columns([1, 1, 3])
+        c1.button(
+            f"Set {len(ask['items'])} claims to {sts.get(ask['status']).label}",
+            type="primary",
+            key="review_bulk_confirm",
+            disabled=not who,
+            on_click=_bulk_apply,
+        )
+        c2.button("Cancel", key="review_bulk_cancel", on_click=lambda: ss.pop("review_bulk_ask", None))
+
+
+def _bulk_ask(scope: str) -> None:
+    """ "Set status of N claims…" (a callback): fix the claims and the versions they are based on
+    (as shown; for the whole filtered set, as stored now) and ask for confirmation."""
+    ss = st.session_state
+    now = _editor_now()
+    if now is None:
+        return
+    _, original, edited = now
+    if scope == "ticked":
+        ids = [int(i) for i in edited.loc[edited["select"].astype(bool), "id"]]
+        items, what = [(i, int(original[i]["version"])) for i in ids], "the ticked rows"
+    elif scope == "page":
+        items, what = [(i, int(r["version"])) for i, r in original.items()], "every claim on this page"
+    else:
+        items = claim_versions(state.engine(), ss.get("review_filter"), limit=MAX_BULK + 1)
+        what = "every claim matching the filters"
+        if len(items) > MAX_BULK:
+            _flash("error", f"More than {MAX_BULK} claims match: narrow the filters for a bulk change.")
+            return
+    if items:
+        ss["review_bulk_ask"] = {"items": items, "status": ss.get("review_bulk_status"), "what": what}
+
+
+def _bulk_apply() -> None:
+    """The confirmed bulk change (a callback): through the store, which checks the analyst's
+    role and writes each claim's history; conflicts are kept to resolve."""
+    ss, sts, who = st.session_state, state.statuses(), state.editor()
+    ask = ss.pop("review_bulk_ask", None)
+    if not ask or not who:
+        return
+    try:
+        done, conflicts = bulk_status(state.engine(), ask["items"], ask["status"], analyst=who, statuses=sts)
+    except (PermissionDenied, EditError, StatusError) as e:
+        _flash("error", f"No status changed: {md(e)}")
+        return
+    except SQLAlchemyError as e:
+        _flash("error", f"No status changed: the store cannot be reached ({md(type(e).__name__)}).")
+        return
+    for c in conflicts:
+        _keep_conflict(c, {"status": ask["status"]})
+    label = sts.get(ask["status"]).label
+    _flash(
+        "success" if not conflicts else "warning",
+        f"Set {len(done)} of {len(ask['items'])} claims to {md(label)}"
+        + (f"; {len(conflicts)} conflicts to resolve above." if conflicts else "."),
+    )
+    _redraw()
+
+
 def render() -> None:
     st.title("Review claims")
     eng, sts = state.engine(), state.statuses()
@@ -382,6 +603,8 @@ def render() -> None:
     nonce = ss.setdefault("review_nonce", 0)
     editor_key = f"review_editor_{nonce}_{page}_{sort}_{abs(hash(repr(f))) % 10**8}"
     st.session_state["review_editor_key"] = editor_key
+    ss["review_filter"] = f  # what "all matching the filters" means to a bulk change
+    ss["review_total"] = total
     # The rows (and versions) the analyst sees stay fixed while they edit: their edits are saved
     # against those versions, so a change someone made meanwhile comes back as a conflict.
     snapshots = st.session_state.setdefault("review_snapshots", {})
@@ -390,26 +613,26 @@ def render() -> None:
         snapshots[editor_key] = list_claims(eng, f, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort)
     rows = snapshots[editor_key]
     original = {r["id"]: r for r in rows}
-    frame = _frame(rows)
-    pending = drafts()
-    for i, cid in enumerate(frame["id"]):  # edits made before a filter, page or save redrew the table
-        for k, v in pending.get(int(cid), {}).get("fields", {}).items():
-            frame.at[i, k] = v
+    frame = table_frame(rows)
+    height = row_height(rows)
     edited = st.data_editor(
-        frame,
+        status_styled(frame, sts),
         key=editor_key,
         hide_index=True,
         width="stretch",
+        row_height=height,  # taller than 4rem: the claim's text wraps in its cell
+        height=min(720, 48 + height * max(1, len(rows))),
         disabled=[c for c in frame.columns if c not in ("select", "open", *EDITABLE)],
         column_config={
-            "select": st.column_config.CheckboxColumn("✓", width="small", help="Select for a bulk status change"),
+            "select": st.column_config.CheckboxColumn("✓", width="small", help="Tick for a bulk status change"),
             "open": st.column_config.CheckboxColumn("Open", width="small", help="Open the claim below"),
             "id": st.column_config.NumberColumn("id", width="small"),
+            "state": st.column_config.TextColumn("Status", help="As saved, in the status's colour"),
             "status": st.column_config.SelectboxColumn(
-                "Status", options=sts.keys, required=True, format_func=lambda k: sts.get(k).label
+                "Set status", options=sts.keys, required=True, format_func=lambda k: sts.get(k).label
             ),
             "verdict_note": st.column_config.TextColumn("Verdict note"),
-            "content": st.column_config.TextColumn("Claim", width="large"),
+            "content": st.column_config.TextColumn("Claim", width=CLAIM_WIDTH),
             "confidence": st.column_config.NumberColumn("Confidence", format="%.2f", width="small"),
             "assignee": st.column_config.TextColumn("Assignee"),
             "updated_by": st.column_config.TextColumn("Last edited by"),
@@ -417,6 +640,7 @@ def render() -> None:
         },
     )
     track_edits(frame, original, edited)
+    pending = drafts()
     ticked = {int(r["id"]) for _, r in edited[edited["open"]].iterrows()} if len(edited) else set()
     for cid in ticked - ss.get("review_ticked", set()):  # a row just ticked "Open": open that claim
         ss["review_open"] = cid
@@ -428,32 +652,11 @@ def render() -> None:
             + (f" ({elsewhere} on other pages or filters)" if elsewhere else "")
             + ": they are kept until you save or discard them."
         )
-    b1, b2, b3, b4 = st.columns([1, 1, 1, 2])
-    if b1.button("Save changes", type="primary", disabled=not who, key="review_save"):
-        saved, conflicts = save_drafts(who)
-        _flash("success" if not conflicts else "warning", f"Saved {saved} claims; {conflicts} conflicts to resolve.")
-        st.session_state["review_nonce"] = nonce + 1
-        st.rerun()
-    if b2.button("Discard unsaved edits", disabled=not pending, key="review_discard"):
-        pending.clear()
-        st.session_state["review_nonce"] = nonce + 1
-        st.rerun()
-    selected = edited[edited["select"]] if len(edited) else edited
-    bulk_status = b3.selectbox(
-        "Set status of selected",
-        sts.keys,
-        format_func=lambda k: sts.get(k).label,
-        key="review_bulk_status",
-        label_visibility="collapsed",
-    )
-    if b4.button(f"Set status of {len(selected)} selected", disabled=not who or selected.empty, key="review_bulk"):
-        ok = sum(
-            _apply(int(r["id"]), int(original[int(r["id"])]["version"]), {"status": bulk_status}, who)
-            for _, r in selected.iterrows()
-        )
-        _flash("success", f"Set {ok} of {len(selected)} claims to {sts.get(bulk_status).label}.")
-        st.session_state["review_nonce"] = nonce + 1
-        st.rerun()
+    # every button below acts in its callback, before the page is drawn: one click, one run
+    b1, b2, _ = st.columns([1, 1, 3])
+    b1.button("Save changes", type="primary", disabled=not who, key="review_save", on_click=_save)
+    b2.button("Discard unsaved edits", disabled=not pending, key="review_discard", on_click=_discard)
+    _bulk_form(who, edited, rows, total)
     if not who:
         st.info("Enter your name in the sidebar to edit.")
     st.divider()
