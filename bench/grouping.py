@@ -148,7 +148,8 @@ def _find(rows_by_key: dict, side: dict) -> dict | None:
 
 
 def score(args) -> None:
-    pairs = [json.loads(line) for line in open(args.pairs, encoding="utf-8") if line.strip()]
+    with open(args.pairs, encoding="utf-8") as f:
+        pairs = [json.loads(line) for line in f if line.strip()]
     pairs = [p for p in pairs if p.get("label") in ("same", "different")]
     total = Counter()
     for source in sorted({p["source"] for p in pairs}):

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, insert, select, text, update
 
 from claims.lang import available, load
 from claims.model import Extraction, Speaker
-from claims.pipeline.names import is_subname, name_key, romanise, skeleton
+from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.schema import article_speakers, persons
 
 LINKED_TYPES = ("person", "organization", "group")
