@@ -60,12 +60,25 @@ class Canonical:
         return " ".join(self.words)
 
 
+@dataclass(frozen=True)
+class _Lexicon:
+    fixes: tuple[tuple[str, str], ...] = ()
+    roles: frozenset[str] = frozenset()  # romanised titles and role words
+    noise: frozenset[str] = frozenset()  # romanised words a name picks up from its sentence
+    not_names: frozenset[str] = frozenset()
+    same_role: tuple[tuple[str, str], ...] = ()  # "piem" → "prdhanmntri": one role, two words
+    org_words: frozenset[str] = frozenset()  # "सरकार", "मंत्रालय": a name ending so is no person's
+
+    def role(self, key: str) -> str:
+        return dict(self.same_role).get(key, key)
+
+
 @cache
-def _lexicon(lang: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str], frozenset[str], frozenset[str]]:
-    """(romanisation fixes, role keys, noise keys, not-a-name keys) of ``lang``'s pack, romanised
-    so that a misspelt role ("मु्ख्यमंत्री", "राषट्रपति") is still one."""
+def _lexicon(lang: str) -> _Lexicon:
+    """What linking reads from ``lang``'s pack, romanised so that a misspelt role
+    ("मु्ख्यमंत्री", "राषट्रपति") is still one."""
     if lang not in available():
-        return (), frozenset(), frozenset(), frozenset()
+        return _Lexicon()
     p = load(lang)
     fixes = tuple(p.romanise.items())
     g = p.grammar
@@ -73,41 +86,57 @@ def _lexicon(lang: str) -> tuple[tuple[tuple[str, str], ...], frozenset[str], fr
     def keys(words) -> frozenset[str]:
         return frozenset(k for w in words for k in name_key(w.split(), fixes))
 
-    roles = keys([*p.titles, *p.roles, *g.get("role_synonyms", {})])
+    synonyms = {**g.get("role_synonyms", {}), **g.get("name_titles", {})}
+    same_role = []
+    for short, full in synonyms.items():
+        a, b = name_key(short.split(), fixes), name_key(full.split(), fixes)
+        if len(a) == 1 and b:
+            same_role.append((a[0], b[-1]))
     noise = keys(
         [*g.get("name_noise", []), *p.stop, *p.determiners, *g.get("subject_adverbs", []), *g.get("clause_openers", [])]
     )
-    return fixes, roles, noise, keys(g.get("not_names", []))
+    return _Lexicon(
+        fixes,
+        keys([*p.titles, *p.roles, *synonyms]),
+        noise,
+        keys(g.get("not_names", [])),
+        tuple(same_role),
+        keys(p.organizations),
+    )
 
 
 def canonical(name: str, type_: str, lang: str) -> Canonical:
     """``name`` of a speaker of ``type_`` in ``lang`` with its role phrase and stray words taken
     off (see the module docstring). Organisations and groups keep role words ("स्वास्थ्य मंत्रालय"
     is the name); only the stray words before them go. Without a pack, the name as it is."""
-    fixes, roles, noise, not_names = _lexicon(lang)
+    lex = _lexicon(lang)
+    fixes, roles, noise, not_names = lex.fixes, lex.roles, lex.noise, lex.not_names
     # per word as written ("Kassym-Jomart" stays one word), with the keys of its parts
-    words = [w for w in name.split() if w[:1].isalnum()]
+    words = [w for w in name.split() if w[:1].isalnum() and not any(ch.isdigit() for ch in w)]  # "दि6" is no name
     parts = [name_key([w], fixes) for w in words]
     words, parts = [w for w, p in zip(words, parts, strict=True) if p], [p for p in parts if p]
     taken: list[str] = []
     if type_ == "person":
         last_role = max((i for i, p in enumerate(parts) if any(k in roles for k in p)), default=-1)
         if last_role >= 0:
-            taken = [k for p in parts[: last_role + 1] for k in p if k in roles]
+            taken = [lex.role(k) for p in parts[: last_role + 1] for k in p if k in roles]
             words, parts = words[last_role + 1 :], parts[last_role + 1 :]
     while parts and all(k in noise or (type_ == "person" and k in roles) for k in parts[0]):
         words, parts = words[1:], parts[1:]
+    while type_ == "person" and len(parts) > 1 and all(k in noise for k in parts[-1]):  # "… सोमवार", "… जी"
+        words, parts = words[:-1], parts[:-1]
     keys = [k for p in parts for k in p]
-    if type_ == "person" and any(k in not_names for k in keys):
+    if type_ == "person" and (any(k in not_names for k in keys) or (keys and keys[-1] in lex.org_words)):
+        # "केजरीवाल सरकार" said something: a government, not the person
         words, keys = [], []
     return Canonical(tuple(words), tuple(keys), tuple(dict.fromkeys(taken)))
 
 
 def speaker_roles(sp: Speaker, canon: Canonical, lang: str) -> list[str]:
-    """The romanised role words a speaker was named with: those taken off its name and its roles."""
-    fixes = _lexicon(lang)[0]
-    _, role_keys, _, _ = _lexicon(lang)
-    own = [k for r in sp.roles for k in name_key(r.split(), fixes) if k in role_keys]
+    """The romanised role words a speaker was named with: those taken off its name and its roles
+    (a synonym read as the role it stands for: "पीएम" is "प्रधानमंत्री")."""
+    lex = _lexicon(lang)
+    own = [lex.role(k) for r in sp.roles for k in name_key(r.split(), lex.fixes) if k in lex.roles]
     return list(dict.fromkeys([*canon.roles, *own]))
 
 
@@ -178,10 +207,18 @@ class PersonLinker:
         name = canon.name if canon and canon.name else sp.name
         roles = self.roles_of.get(sp.speaker_id, [])
         exact = [r for r in fits if r["name_keys"].split() == keys]
-        pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
-        if pick is None and roles and len(fits) > 1:  # "मोदी" said as "प्रधानमंत्री": the one who holds it
-            by_role = [r for r in fits if set(roles) & set(json.loads(r.get("roles") or "[]"))]
-            pick = by_role[0] if len(by_role) == 1 else None
+        by_role = [r for r in fits if set(roles) & set(json.loads(r.get("roles") or "[]"))] if roles else []
+        pick = None
+        if len(keys) == 1 and len(fits) > 1 and len(by_role) == 1:
+            # "मोदी" said as "प्रधानमंत्री": the one person who holds the role, even where a
+            # person named "मोदी" alone was made before (a surname is not a canonical name)
+            pick = by_role[0]
+        elif exact:
+            pick = exact[0]
+        elif len(fits) == 1:
+            pick = fits[0]
+        elif len(by_role) == 1:
+            pick = by_role[0]
         if pick is None:
             pick = dict(
                 id=None, name=name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]", roles="[]"
