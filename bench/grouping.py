@@ -166,7 +166,10 @@ def score(args) -> None:
                 continue
             predicted = a["group_id"] is not None and a["group_id"] == b["group_id"]
             gold = p["label"] == "same"
-            c[("tp" if gold else "fp") if predicted else ("fn" if gold else "tn")] += 1
+            outcome = ("tp" if gold else "fp") if predicted else ("fn" if gold else "tn")
+            c[outcome] += 1
+            if args.show and outcome in ("fp", "fn"):
+                print(f"  {outcome}: {p['a']['content'][:90]!r} | {p['b']['content'][:90]!r}")
         total.update(c)
         _report(source, c)
     _report("all", total)
@@ -196,6 +199,7 @@ def main() -> None:
     s.set_defaults(fn=sample)
     t = sub.add_parser("score")
     t.add_argument("pairs")
+    t.add_argument("--show", action="store_true", help="print the pairs judged wrongly")
     t.set_defaults(fn=score)
     args = ap.parse_args()
     args.fn(args)

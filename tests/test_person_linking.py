@@ -13,7 +13,7 @@ from claims.model import Extraction, Speaker
 from claims.store.db import writing
 from claims.store.linking import canonical, now, store_speakers
 from claims.store.person_suggestions import suggest_merges
-from claims.store.schema import articles, persons
+from claims.store.schema import articles, claims, persons
 
 
 def _article(conn, key: str) -> int:
@@ -28,6 +28,33 @@ def _link(engine, key: str, *speakers: tuple[str, str, list[str]], lang: str = "
     with writing(engine) as conn:
         out = store_speakers(conn, _article(conn, key), Extraction(key, lang, [], sps))
     return {sp.name: out[sp.speaker_id][1] for sp in sps}
+
+
+def _said(conn, person_id: int, name: str) -> None:
+    """One claim by ``person_id`` (suggestions are for persons who said something)."""
+    aid = _article(conn, f"said-{person_id}")
+    spans = dict.fromkeys(("content_start", "content_end", "cue_start", "cue_end", "speaker_start", "speaker_end"), 0)
+    conn.execute(
+        insert(claims).values(
+            claim_key=f"c{person_id}",
+            article_id=aid,
+            content="…",
+            kind="direct",
+            cue="",
+            speaker=name,
+            speaker_mention=name,
+            speaker_type="person",
+            speaker_role="",
+            source="",
+            date="",
+            sentence_index=0,
+            confidence=1.0,
+            person_id=person_id,
+            status="unverified",
+            updated_at=now(),
+            **spans,
+        )
+    )
 
 
 def _live(engine) -> list:
@@ -93,7 +120,7 @@ def test_merges_suggested_with_evidence(engine):
             ("अरविंद केजरीवाल", "arvind kejrival", ["mukhymntri"]),
             ("डोनाल्ड ट्रंप", "donald trnp", []),
         ):
-            conn.execute(
+            pid = conn.execute(
                 insert(persons).values(
                     name=name,
                     type="person",
@@ -103,7 +130,8 @@ def test_merges_suggested_with_evidence(engine):
                     roles=json.dumps(roles),
                     created_at=now(),
                 )
-            )
+            ).inserted_primary_key[0]
+            _said(conn, pid, name)
     (s,) = suggest_merges(engine)
     assert {s.keep_name, s.drop_name} == {"मु्ख्यमंत्री अरविंद केजरीवाल", "अरविंद केजरीवाल"}
     assert any("the same name once titles and roles are off" in e for e in s.evidence)

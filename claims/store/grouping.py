@@ -77,6 +77,14 @@ def _words(lang: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def _number_words(lang: str) -> dict[str, str]:
+    """Numbers written as words in ``lang`` ("छह" → "6"), folded and lower-cased."""
+    if lang not in available():
+        return {}
+    return {search_key(w): str(n) for w, n in load(lang).grammar.get("number_words", {}).items()}
+
+
+@cache
 def _polarity(lang: str) -> frozenset[str]:
     """Words that turn a statement round ("not", "नहीं", "doubt"), folded and lower-cased."""
     if lang not in available():
@@ -123,7 +131,10 @@ def prepare(
     words = _WORD.findall(folded)
     stop, bound = _words(lang)
     terms = list(dict.fromkeys(f"{lang}:{w}"[:TERM_LENGTH] for w in words if w not in stop and len(w) > 1))
-    numbers = frozenset(n for n in (_number(m) for m in _DIGITS.findall(folded)) if n)
+    spelled = _number_words(lang)
+    numbers = frozenset(n for n in (_number(m) for m in _DIGITS.findall(folded)) if n) | {
+        spelled[w] for w in words if w in spelled
+    }
     return ClaimText(
         claim_id,
         lang,

@@ -112,7 +112,10 @@ def canonical(name: str, type_: str, lang: str) -> Canonical:
     lex = _lexicon(lang)
     fixes, roles, noise, not_names = lex.fixes, lex.roles, lex.noise, lex.not_names
     # per word as written ("Kassym-Jomart" stays one word), with the keys of its parts
-    words = [w for w in name.split() if w[:1].isalnum() and not any(ch.isdigit() for ch in w)]  # "दि6" is no name
+    given = name.split()
+    labels = [i for i, w in enumerate(given) if w.endswith(":")]  # "पालन करें: केजरीवाल": a headline label
+    given = given[labels[-1] + 1 :] if labels else given
+    words = [w for w in given if w[:1].isalnum() and not any(ch.isdigit() for ch in w)]  # "दि6" is no name
     parts = [name_key([w], fixes) for w in words]
     words, parts = [w for w, p in zip(words, parts, strict=True) if p], [p for p in parts if p]
     taken: list[str] = []

@@ -48,11 +48,15 @@ def _keys(name: str, type_: str) -> dict[str, tuple[str, ...]]:
 def _fit(
     a: dict[str, tuple[str, ...]], b: dict[str, tuple[str, ...]]
 ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(shorter, longer) keys of the first pack under which one name is a sub-name of the other."""
-    for code in a.keys() & b.keys():
-        ka, kb = a[code], b[code]
-        short, long_ = (ka, kb) if len(ka) <= len(kb) else (kb, ka)
-        if is_subname(list(short), list(long_)) or "".join(ka) == "".join(kb):
+    """(shorter, longer) keys under the pack that fits the two names best: one where they are the
+    same name (written as one word or two), else one where one is a sub-name of the other."""
+    packs = sorted(a.keys() & b.keys())
+    for code in packs:
+        if "".join(a[code]) == "".join(b[code]):
+            return (a[code], b[code]) if len(a[code]) <= len(b[code]) else (b[code], a[code])
+    for code in packs:
+        short, long_ = (a[code], b[code]) if len(a[code]) <= len(b[code]) else (b[code], a[code])
+        if is_subname(list(short), list(long_)):
             return short, long_
     return None
 
@@ -87,6 +91,8 @@ def suggest_merges(engine: Engine, limit: int = 30) -> list[Suggestion]:
             continue
         for i, (a, ka, ra) in enumerate(bucket):
             for b, kb, rb in bucket[i + 1 :]:
+                if not (counts.get(a.id) and counts.get(b.id)):
+                    continue  # a person with no claim (an article speaker only) is no work to merge
                 fit = _fit(ka, kb)
                 if fit is None or (min(a.id, b.id), max(a.id, b.id)) in out:
                     continue

@@ -395,4 +395,3 @@ def opening_names(doc: Doc) -> list[Mention]:
         if m is not None and m.kind == "name":
             out.append(m)
     return out
-
