@@ -144,10 +144,8 @@ def _tokens(name: str, fixes: tuple[tuple[str, str], ...]) -> list[str]:
 
 def speaker_right(claim: Claim, gold: GoldClaim, lang: str, lenient: bool = False) -> bool:
     """Whether the predicted speaker is the gold one (see the module docstring for the rule)."""
-    if (
-        gold.speaker_spans
-        and claim.speaker_start >= 0
-        and any(min(claim.speaker_end, e) > max(claim.speaker_start, s) for s, e in gold.speaker_spans)
+    if gold.speaker_spans and claim.speaker_start >= 0 and any(
+        min(claim.speaker_end, e) > max(claim.speaker_start, s) for s, e in gold.speaker_spans
     ):
         return True
     fixes = tuple(load(lang).romanise.items()) if lang else ()

@@ -91,8 +91,11 @@ def test_intransitive_headline_forms_take_no_ne(verb):
 
 
 def test_verb_agreement_picks_the_speaker():
-    """ "कहती हैं" after a man and a woman were named is said by the woman."""
-    text = f"बैठक में डॉक्टर रमेश गुप्ता ने दवाओं की सूची पढ़ी। नर्स कविता देवी ने मरीजों का हाल बताया। वह कहती हैं कि {CONTENT}।"
+    """"कहती हैं" after a man and a woman were named is said by the woman."""
+    text = (
+        "बैठक में डॉक्टर रमेश गुप्ता ने दवाओं की सूची पढ़ी। नर्स कविता देवी ने मरीजों का हाल बताया। "
+        f"वह कहती हैं कि {CONTENT}।"
+    )
     claims = extract(text, lang="hi")
     assert [(c.speaker, c.content) for c in claims] == [("कविता देवी", CONTENT)]
     text = text.replace("वह कहती हैं", "वह कहते हैं").replace("नर्स कविता देवी ने मरीजों का हाल बताया। ", "")
@@ -307,7 +310,10 @@ def test_person_introduced_without_speech_is_an_antecedent():
 
 
 def test_role_resolves_only_to_who_held_it():
-    text = f"रक्षा मंत्री राजनाथ सिंह ने सेना की तैयारी देखी। कर्नाटक के स्वास्थ्य मंत्री ने कहा कि {CONTENT}।"
+    text = (
+        "रक्षा मंत्री राजनाथ सिंह ने सेना की तैयारी देखी। "
+        f"कर्नाटक के स्वास्थ्य मंत्री ने कहा कि {CONTENT}।"
+    )
     c = said(text)
     assert c.speaker != "राजनाथ सिंह"
     assert "स्वास्थ्य मंत्री" in c.speaker

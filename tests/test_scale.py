@@ -14,7 +14,7 @@ from claims.inputs import Article, InputError, iter_articles
 from claims.parallel import Extracted, default_jobs, extract_items
 
 HI = "मंत्री राम प्रसाद ने कहा कि सड़क बनेगी। उन्होंने बताया कि काम जून में शुरू होगा।"
-EN = 'Mayor Ana Ruiz said taxes would not rise. "We will hold the line," she told reporters on Tuesday.'
+EN = "Mayor Ana Ruiz said taxes would not rise. \"We will hold the line,\" she told reporters on Tuesday."
 
 
 def _corpus(root: Path) -> Path:

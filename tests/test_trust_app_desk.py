@@ -63,9 +63,7 @@ def assert_no_injected_markdown(at: AppTest) -> None:
 
 
 def _hostile_article(db) -> int:
-    ingest_text(
-        db, EN, article_key="evil", title=f"{BEACON} Budget {PHISH}", outlet=PHISH, url="https://news.example/a"
-    )
+    ingest_text(db, EN, article_key="evil", title=f"{BEACON} Budget {PHISH}", outlet=PHISH, url="https://news.example/a")
     c = list_claims(db)[0]
     update_claim(
         db,

@@ -210,12 +210,7 @@ def test_connection_goes_to_the_checked_address_not_a_new_lookup(server):
 
 
 def test_other_schemes_and_credentials_are_refused():
-    for url in (
-        "file:///etc/passwd",
-        "ftp://example.org/x",
-        "gopher://127.0.0.1:6379/_",
-        "http://user:pw@example.org/",
-    ):
+    for url in ("file:///etc/passwd", "ftp://example.org/x", "gopher://127.0.0.1:6379/_", "http://user:pw@example.org/"):
         with pytest.raises(FetchError):
             fetch(url)
 

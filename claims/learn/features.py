@@ -13,7 +13,7 @@ import re
 
 from claims.pipeline.text import Token
 
-QUOTE_MARKS = '"“”«»'
+QUOTE_MARKS = "\"“”«»"
 _QUOTE = re.compile("[" + QUOTE_MARKS + "]")
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it", "you"})
 

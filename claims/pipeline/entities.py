@@ -198,10 +198,7 @@ class Registry:
         fits = [
             e
             for e in self.entities
-            if e.type == "person"
-            and e.keys
-            and e.positions
-            and e.positions[0] > first
+            if e.type == "person" and e.keys and e.positions and e.positions[0] > first
             and words <= {same.get(w, w) for w in e.role_words()}
         ]
         return min(fits, key=lambda e: e.positions[0]) if fits else None

@@ -19,8 +19,6 @@ from claims.pipeline.cues import _alt
 from claims.pipeline.text import paragraphs
 
 _PLACE = r"[\p{L}\p{M}]+(?:[ \t-][\p{L}\p{M}]+){0,2}"
-
-
 @cache
 def _dateline(code: str) -> regex.Pattern | None:
     """The dateline shapes of a pack at a line start, as one pattern: signed ("कानपुर, जेएनएन",
@@ -57,7 +55,7 @@ _TIMESTAMP = (
 def _headline(text: str, a: int, b: int) -> bool:
     """A short line without a sentence end: a headline or a heading."""
     line = text[a:b].rstrip()
-    return 0 < len(line) <= 160 and not line.endswith(("।", ".", "?", "!", '"', "”", "'"))
+    return 0 < len(line) <= 160 and not line.endswith(("।", ".", "?", "!", "\"", "”", "'"))
 
 
 def story_starts(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) -> list[int]:

@@ -395,3 +395,4 @@ def opening_names(doc: Doc) -> list[Mention]:
         if m is not None and m.kind == "name":
             out.append(m)
     return out
+

@@ -241,7 +241,9 @@ def vf_agent(doc: Doc, si: int, cue: CueMatch) -> tuple[Mention | None, int]:
 _BARE_SPEAKERS = ("name", "pronoun", "role", "anonymous")
 
 
-def _complement(doc: Doc, si: int, cue: CueMatch, lookahead: int = 6, bare: bool = False) -> tuple[int, int] | None:
+def _complement(
+    doc: Doc, si: int, cue: CueMatch, lookahead: int = 6, bare: bool = False
+) -> tuple[int, int] | None:
     """Content after a cue: after the complementiser, a colon, or a following quotation; with
     ``bare``, also speech that follows a speech verb with no mark at all."""
     pack, text = doc.pack, doc.text
