@@ -25,8 +25,6 @@ FREE_ATTEMPTS = 5  # failed logins before the account is locked for a while
 MAX_LOCK = timedelta(hours=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-
-
 @cache
 def _dummy_hash() -> str:
     """A hash to verify against for unknown users (the same work as for a known one); made on
