@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from claims.app import state
-from claims.app.render import clip, md
-from claims.store.group_verdicts import apply_verdict, group_verdict, offer_verdict
+from claims.app.render import md
+from claims.store.group_verdicts import apply_verdict, has_verdict, offer_verdict
 from claims.store.grouping import group_members, group_sizes
 
 
@@ -32,13 +32,18 @@ def panel(c: dict, who: str | None) -> None:
     members = group_members(eng, gid)
     articles = len({m["article_id"] for m in members})
     st.markdown(f"**The same claim:** seen in {articles} articles ({len(members)} claims, group {gid})")
-    verdict = group_verdict(eng, gid, sts)
-    if verdict and verdict["id"] != c["id"]:
-        st.info(
-            f"The group's verdict: **{md(sts.get(verdict['status']).label)}** on claim {verdict['id']} "
-            f"by {md(verdict['updated_by'])}"
-            + (f": {md(clip(verdict['verdict_note'], 120))}" if verdict["verdict_note"] else "")
+    judged = [m for m in members if m["id"] != c["id"] and has_verdict(m, sts)]
+    verdicts = sorted({m["status"] for m in judged})
+    if verdicts:
+        said = "; ".join(
+            f"**{md(sts.get(v).label)}** on claim "
+            + ", ".join(f"{m['id']} ({md(m['updated_by'])})" for m in judged if m["status"] == v)
+            for v in verdicts
         )
+        if len(verdicts) == 1:
+            st.info(f"The group's verdict: {said}")
+        else:
+            st.warning(f"The group's claims have different verdicts: {said}")
     st.dataframe(
         pd.DataFrame(
             [
@@ -85,7 +90,7 @@ def panel(c: dict, who: str | None) -> None:
                 "success" if not done.conflicts else "warning",
                 f"Verdict given to {len(done.done)} claims"
                 + (f"; {len(done.conflicts)} changed meanwhile and were left as they are" if done.conflicts else "")
-                + (f"; {len(done.kept)} kept their own verdict" if done.kept else "")
+                + (f"; {kept} kept their own verdict" if (kept := len(offer.differ) - len(overwrite)) else "")
                 + ".",
             )
         )
