@@ -155,3 +155,24 @@ def test_statuses_exist():
     keys = load_statuses().keys
     assert {"false", "true", "misleading"} <= set(keys), keys
     assert json.dumps(keys)
+
+
+def test_reextraction_indexes_changed_words_and_keeps_groups(engine):
+    from claims.store import reextract
+
+    a = ingest_text(engine, BRIDGE, article_key="a")
+    b = ingest_text(engine, BRIDGE_2, article_key="b")
+    cb = _claim(engine, b.article_id)
+    gid = cb.group_id
+    assert gid is not None
+    with engine.begin() as conn:  # as an older extractor stored it: other words, no group, old index rows
+        conn.execute(claim_terms.delete().where(claim_terms.c.claim_id == cb.id))
+        conn.execute(claims.update().where(claims.c.id == cb.id).values(content="the tunnel is closed", group_id=None))
+        conn.execute(claim_terms.insert().values(term="en:tunnel", claim_id=cb.id))
+    reextract(engine, b.article_id, analyst="asha")
+    again = _claim(engine, b.article_id)
+    assert again.content == cb.content and again.group_id == gid  # its words are back, and so is its group
+    with engine.connect() as conn:
+        terms = set(conn.execute(select(claim_terms.c.term).where(claim_terms.c.claim_id == cb.id)).scalars())
+    assert "en:tunnel" not in terms and "en:bridge" in terms
+    assert _claim(engine, a.article_id).group_id == gid
