@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
@@ -146,15 +144,6 @@ def test_index_store_groups_claims_stored_before_grouping(engine):
     indexed, grouped = index_store(engine)
     assert indexed == 2 and grouped == 2
     assert index_store(engine) == (0, 2)  # nothing left to index
-
-
-def test_statuses_exist():
-    """The statuses these tests use are in the shipped statuses file."""
-    from claims.store.statuses import load_statuses
-
-    keys = load_statuses().keys
-    assert {"false", "true", "misleading"} <= set(keys), keys
-    assert json.dumps(keys)
 
 
 def test_reextraction_indexes_changed_words_and_keeps_groups(engine):
