@@ -54,6 +54,7 @@ BLOCK_TERMS = 6  # a claim is looked up by this many of its rarest terms
 MIN_SHARED = 2  # … and a candidate shares at least this many of them
 MAX_POSTINGS = 5000  # a term in more stored claims than this finds no candidates (too common)
 MAX_CANDIDATES = 40  # compared per claim, most shared terms first
+PER_TERM = 200  # claims of one term counted per claim: a claim repeated 10,000 times stays linear
 TERM_LENGTH = claim_terms.c.term.type.length
 CHUNK = 900  # parameters per IN list on SQLite
 
@@ -227,19 +228,24 @@ STORED_COLUMNS = (
 )
 
 
+def _from_row(r: Any) -> ClaimText:
+    """A claim row of :data:`STORED_COLUMNS` read for comparison (its speaker as shown)."""
+    return prepare(
+        r.id,
+        r.content,
+        r.lang,
+        person_id=r.person_id,
+        speaker=r.corrected_speaker or r.speaker,
+        group_id=r.group_id,
+        article_id=r.article_id,
+    )
+
+
 def _stored(conn: Connection, ids: Sequence[int]) -> dict[int, ClaimText]:
     out = {}
     for cond in _among(conn, claims.c.id, ids):
         for r in conn.execute(select(*STORED_COLUMNS).where(cond)):
-            out[r.id] = prepare(
-                r.id,
-                r.content,
-                r.lang,
-                person_id=r.person_id,
-                speaker=r.corrected_speaker or r.speaker,
-                group_id=r.group_id,
-                article_id=r.article_id,
-            )
+            out[r.id] = _from_row(r)
     return out
 
 
@@ -283,7 +289,7 @@ def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
     for c in new:
         if len(c.terms) < MIN_TERMS:
             continue
-        shared = Counter(cid for t in blocks[c.id] for cid in postings.get(t, ()))
+        shared = Counter(cid for t in blocks[c.id] for cid in postings.get(t, ())[:PER_TERM])
         need = min(MIN_SHARED, len(blocks[c.id]))
         wanted[c.id] = [cid for cid, n in shared.most_common(MAX_CANDIDATES) if n >= need]
     stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids}))
@@ -296,7 +302,7 @@ def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
         mine = Counter(id(o) for t in blocks[c.id] for o in batch_postings.get(t, ()))
         earlier = {id(o): o for t in blocks[c.id] for o in batch_postings.get(t, ())}
         need = min(MIN_SHARED, len(blocks[c.id]))
-        candidates += [earlier[k] for k, n in mine.items() if n >= need]
+        candidates += [earlier[k] for k, n in mine.most_common(MAX_CANDIDATES) if n >= need]
         scored = sorted(
             ((same_claim(c, o), -o.id, o) for o in candidates if o.id != c.id), key=lambda x: x[:2], reverse=True
         )
@@ -315,11 +321,9 @@ def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
             c.group_id = match.group_id
             joined[c.id] = c.group_id
         for t in c.terms:
-            batch_postings.setdefault(t, []).append(c)
-    # a stored claim that just got a group: other stored copies of it in `stored` see it too
-    for o in stored.values():
-        if o.id in joined:
-            o.group_id = joined[o.id]
+            held = batch_postings.setdefault(t, [])
+            if len(held) < PER_TERM:  # the first claims of a term are enough to find its group
+                held.append(c)
     if joined:
         conn.execute(
             update(claims).where(claims.c.id == bindparam("cid")).values(group_id=bindparam("gid")),
@@ -353,18 +357,7 @@ def group_article_claims(conn: Connection, article_ids: Sequence[int]) -> dict[i
     rows.sort(key=lambda r: r.id)
     return group_claims(
         conn,
-        [
-            prepare(
-                r.id,
-                r.content,
-                r.lang,
-                person_id=r.person_id,
-                speaker=r.corrected_speaker or r.speaker,
-                group_id=r.group_id,
-                article_id=r.article_id,
-            )
-            for r in rows
-        ],
+        [_from_row(r) for r in rows],
     )
 
 
@@ -381,25 +374,16 @@ def regroup_changed(conn: Connection, changed_ids: Sequence[int]) -> None:
     rows.sort(key=lambda r: r.id)
     group_claims(
         conn,
-        [
-            prepare(
-                r.id,
-                r.content,
-                r.lang,
-                person_id=r.person_id,
-                speaker=r.corrected_speaker or r.speaker,
-                group_id=r.group_id,
-                article_id=r.article_id,
-            )
-            for r in rows
-        ],
+        [_from_row(r) for r in rows],
     )
 
 
 def index_store(engine: Engine, *, batch: int = 2000, analyst: str = "") -> tuple[int, int]:
     """Group every claim not indexed yet (a store made before grouping, or claims added by an
     older release), oldest first, ``batch`` claims per transaction. Returns (claims indexed,
-    claims in a group afterwards). The acting user's role is checked like any write."""
+    claims in a group afterwards); a claim with no content terms is read but not counted (it
+    has nothing to index, and is read again by the next run). The acting user's role is checked
+    like any write (``PermissionDenied``)."""
     indexed = 0
     indexed_q = select(claim_terms.c.claim_id).where(claim_terms.c.claim_id == claims.c.id).exists()
     last = 0
@@ -412,23 +396,10 @@ def index_store(engine: Engine, *, batch: int = 2000, analyst: str = "") -> tupl
             ).all()
             if not rows:
                 break
-            group_claims(
-                conn,
-                [
-                    prepare(
-                        r.id,
-                        r.content,
-                        r.lang,
-                        person_id=r.person_id,
-                        speaker=r.corrected_speaker or r.speaker,
-                        group_id=r.group_id,
-                        article_id=r.article_id,
-                    )
-                    for r in rows
-                ],
-            )
+            texts = [_from_row(r) for r in rows]
+            group_claims(conn, texts)
             last = rows[-1].id
-            indexed += len(rows)
+            indexed += sum(1 for t in texts if t.terms)  # a claim without content terms has nothing to index
     with reading(engine) as conn:
         grouped = conn.execute(select(func.count()).where(claims.c.group_id.is_not(None))).scalar() or 0
     return indexed, grouped
