@@ -265,6 +265,14 @@ def _fits_group(c: ClaimText, member: ClaimText, reps: dict[int, ClaimText]) -> 
     return rep is None or rep.id == member.id or same_claim(c, rep) > 0
 
 
+def _need(block: list[str], df: Counter) -> int:
+    """How many of its block terms a candidate must share: :data:`MIN_SHARED`, but only terms whose
+    claims are all counted (in at most :data:`PER_TERM`) can be asked for — "देश में कोरोना हार रहा
+    है" has one rare term, and its copy is found by that one."""
+    complete = sum(1 for t in block if df[t] <= PER_TERM)
+    return max(1, min(MIN_SHARED, complete))
+
+
 def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
     """Index ``new`` (claims stored in this transaction, not indexed yet) and put each in the
     group of its best match among the claims indexed before it, this batch's earlier claims
@@ -290,7 +298,7 @@ def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
         if len(c.terms) < MIN_TERMS:
             continue
         shared = Counter(cid for t in blocks[c.id] for cid in postings.get(t, ())[:PER_TERM])
-        need = min(MIN_SHARED, len(blocks[c.id]))
+        need = _need(blocks[c.id], df)
         wanted[c.id] = [cid for cid, n in shared.most_common(MAX_CANDIDATES) if n >= need]
     stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids}))
     reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None})
@@ -301,7 +309,7 @@ def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
         candidates = [stored[cid] for cid in wanted.get(c.id, ()) if cid in stored]
         mine = Counter(id(o) for t in blocks[c.id] for o in batch_postings.get(t, ()))
         earlier = {id(o): o for t in blocks[c.id] for o in batch_postings.get(t, ())}
-        need = min(MIN_SHARED, len(blocks[c.id]))
+        need = _need(blocks[c.id], df)
         candidates += [earlier[k] for k, n in mine.most_common(MAX_CANDIDATES) if n >= need]
         scored = sorted(
             ((same_claim(c, o), -o.id, o) for o in candidates if o.id != c.id), key=lambda x: x[:2], reverse=True
