@@ -136,3 +136,17 @@ def test_merges_suggested_with_evidence(engine):
     assert {s.keep_name, s.drop_name} == {"मु्ख्यमंत्री अरविंद केजरीवाल", "अरविंद केजरीवाल"}
     assert any("the same name once titles and roles are off" in e for e in s.evidence)
     assert any("both named as mukhymntri (roles, romanised)" in e for e in s.evidence)
+
+
+def test_a_name_written_as_one_word_and_as_two_is_suggested(engine):
+    """Romanising "हर्ष" and "वर्धन" apart differs from "हर्षवर्धन" (a word-initial व reads as u):
+    the written form still finds them."""
+    with writing(engine) as conn:
+        for name in ("हर्षवर्धन", "हर्ष वर्धन"):
+            pid = conn.execute(
+                insert(persons).values(name=name, type="person", name_keys="", skeleton="", created_at=now())
+            ).inserted_primary_key[0]
+            _said(conn, pid, name)
+    (s,) = suggest_merges(engine)
+    assert {s.keep_name, s.drop_name} == {"हर्षवर्धन", "हर्ष वर्धन"}
+    assert s.evidence[0].startswith("the same name written as one word and as two")

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from claims.lang import available
 from claims.pipeline.names import is_subname, skeleton
+from claims.pipeline.normalise import fold_string
 from claims.store.db import reading
 from claims.store.linking import canonical
 from claims.store.schema import claims, persons
@@ -41,8 +42,20 @@ class Suggestion:
 
 def _keys(name: str, type_: str) -> dict[str, tuple[str, ...]]:
     """The canonical keys of ``name`` under each pack (a stored person does not say which
-    language named it, and each pack romanises its own script best), empty ones left out."""
-    return {code: c.keys for code in available() if (c := canonical(name, type_, code)).keys}
+    language named it, and each pack romanises its own script best), empty ones left out; and
+    under ``"written"`` the canonical words joined as written, since romanising the parts of a
+    name split in two can differ from the whole ("हर्ष वर्धन" / "हर्षवर्धन")."""
+    found = {code: c for code in available() if (c := canonical(name, type_, code)).keys}
+    out = {code: c.keys for code, c in found.items()}
+    if found:
+        words = min((c.words for c in found.values()), key=len)
+        out["written"] = (fold_string("".join(words)).lower(),)
+    return out
+
+
+def _words(name: str, type_: str) -> int:
+    """How many words the canonical name has (the fewest under any pack)."""
+    return min((len(c.words) for code in available() if (c := canonical(name, type_, code)).words), default=0)
 
 
 def _fit(
@@ -83,7 +96,11 @@ def suggest_merges(engine: Engine, limit: int = 30) -> list[Suggestion]:
     buckets: dict[tuple[str, str], list] = {}
     for p in people:
         # by the last name's skeleton, and by the whole name's ("हर्ष वर्धन" is "हर्षवर्धन")
-        for sk in {skeleton(k[-1]) for k in p[1].values()} | {"=" + skeleton("".join(k)) for k in p[1].values()}:
+        for sk in (
+            {skeleton(k[-1]) for c, k in p[1].items() if c != "written"}
+            | {"=" + "".join(p[1]["written"])}
+            | {"=" + skeleton("".join(k)) for c, k in p[1].items() if c != "written"}
+        ):
             buckets.setdefault((p[0].type, sk), []).append(p)
     out: dict[tuple[int, int], Suggestion] = {}
     for bucket in buckets.values():
@@ -97,7 +114,7 @@ def suggest_merges(engine: Engine, limit: int = 30) -> list[Suggestion]:
                 if fit is None or (min(a.id, b.id), max(a.id, b.id)) in out:
                     continue
                 short_keys, long_keys = fit
-                shorter = len(min(ka.values(), key=len)) <= len(min(kb.values(), key=len))
+                shorter = _words(a.name, a.type) <= _words(b.name, b.type)
                 short, long_ = (a, b) if shorter else (b, a)
                 fits = [
                     p for p, kp, _ in bucket if p.id not in (a.id, b.id) and _fit(_keys(short.name, short.type), kp)
@@ -105,10 +122,12 @@ def suggest_merges(engine: Engine, limit: int = 30) -> list[Suggestion]:
                 keep, drop = (a, b) if (counts.get(a.id, 0), -a.id) >= (counts.get(b.id, 0), -b.id) else (b, a)
                 s = Suggestion(keep.id, keep.name, counts.get(keep.id, 0), drop.id, drop.name, counts.get(drop.id, 0))
                 same = "".join(short_keys) == "".join(long_keys)
-                if short_keys == long_keys:
+                if short_keys == long_keys and _words(a.name, a.type) == _words(b.name, b.type):
                     s.evidence.append(f"the same name once titles and roles are off: “{' '.join(short_keys)}”")
                 elif same:
                     s.evidence.append(f"the same name written as one word and as two: “{short.name}”, “{long_.name}”")
+                elif len(short_keys) == len(long_keys):
+                    s.evidence.append(f"the same name in another spelling or script: “{short.name}”, “{long_.name}”")
                 else:
                     s.evidence.append(f"“{short.name}” is part of the name “{long_.name}”")
                 shared = sorted(ra & rb)
