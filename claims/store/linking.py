@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Connection, insert, select, text, update
 
@@ -105,6 +105,7 @@ def _lexicon(lang: str) -> _Lexicon:
     )
 
 
+@lru_cache(maxsize=65536)  # an archive names the same people over and over
 def canonical(name: str, type_: str, lang: str) -> Canonical:
     """``name`` of a speaker of ``type_`` in ``lang`` with its role phrase and stray words taken
     off (see the module docstring). Organisations and groups keep role words ("स्वास्थ्य मंत्रालय"

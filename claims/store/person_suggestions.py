@@ -20,7 +20,7 @@ from claims.pipeline.names import is_subname, skeleton
 from claims.pipeline.normalise import fold_string
 from claims.store.db import reading
 from claims.store.linking import canonical
-from claims.store.schema import claims, persons
+from claims.store.schema import claims, history, persons
 
 MAX_BUCKET = 300  # persons sharing one last-name skeleton compared pairwise (a common surname)
 
@@ -72,6 +72,17 @@ def _fit(
         if is_subname(list(short), list(long_)):
             return short, long_
     return None
+
+
+def fingerprint(engine: Engine) -> tuple:
+    """Changes whenever a suggestion could: persons made or merged, claims stored, moved or
+    corrected (maxima of primary keys and one count over persons, so a page can keep its
+    suggestions until then at the cost of a few index reads)."""
+    with reading(engine) as conn:
+        live = conn.execute(select(func.count(), func.max(persons.c.id)).where(persons.c.merged_into.is_(None))).one()
+        last_claim = conn.execute(select(func.max(claims.c.id))).scalar()
+        last_change = conn.execute(select(func.max(history.c.id))).scalar()
+    return (*live, last_claim, last_change)
 
 
 def suggest_merges(engine: Engine, limit: int = 30) -> list[Suggestion]:

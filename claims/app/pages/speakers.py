@@ -8,7 +8,7 @@ import streamlit as st
 from claims.app import state
 from claims.app.render import md
 from claims.store import Conflict, EditError, get_claim, update_claim
-from claims.store.person_suggestions import suggest_merges
+from claims.store.person_suggestions import fingerprint, suggest_merges
 from claims.store.speakers import list_persons, merge_persons, split_alias, unmerge_persons
 
 
@@ -121,7 +121,12 @@ def render() -> None:
 def _suggested(eng, who: str | None, flash) -> None:
     """Merges the store suggests, each with its evidence; one is applied only when the analyst
     ticks that the two are one person (as for a merge chosen by hand)."""
-    found = suggest_merges(eng)
+    # about a second for 10,000 persons: kept for the session until persons or claims change
+    key = fingerprint(eng)
+    cached = st.session_state.get("suggest_cache")
+    if not cached or cached[0] != key:
+        cached = st.session_state["suggest_cache"] = (key, suggest_merges(eng))
+    found = cached[1]
     if not found:
         return
     st.subheader("Suggested merges")
