@@ -31,13 +31,13 @@ from sqlalchemy.dialects import postgresql
 
 from claims import __version__, extract_article
 from claims.inputs import Article, InputError
-from claims.lang import load
 from claims.model import Extraction, Speaker
 from claims.parallel import map_ordered
-from claims.pipeline.names import is_subname, name_key, skeleton
+from claims.pipeline.names import is_subname, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.extracted import ExtractedClaims
+from claims.store.grouping import group_article_claims
 from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
 from claims.store.linking import PersonLinker, candidate_persons, lock_persons, now
 from claims.store.schema import article_speakers, articles, claims, persons
@@ -101,14 +101,17 @@ class _BatchLinker(PersonLinker):
     def __init__(self, conn: Connection, exs: list[Extraction]) -> None:
         self.conn = conn
         self.per_article: list[dict[str, list[str]]] = []
+        self.canon_per_article: list[dict] = []
+        self.roles_per_article: list[dict] = []
         for ex in exs:
-            fixes = tuple(load(ex.lang).romanise.items()) if ex.lang else ()
-            words = {sp.speaker_id: [w for w in sp.name.split() if w[:1].isalnum()] for sp in ex.speakers}
+            self.canon, self.roles_of = {}, {}
             self.per_article.append(
-                {sp.speaker_id: name_key(words[sp.speaker_id], fixes) for sp in ex.speakers if self._linkable(sp)}
+                {sp.speaker_id: self._keys(sp, ex.lang) for sp in ex.speakers if self._linkable(sp)}
             )
+            self.canon_per_article.append(self.canon)
+            self.roles_per_article.append(self.roles_of)
         # PersonLinker.__init__ with every speaker of the batch at once: keys are set per article below
-        self.fixes = ()
+        self.lang = ""
         self.keys = {f"{i}:{sid}": k for i, keys in enumerate(self.per_article) for sid, k in keys.items()}
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
         self.rows = candidate_persons(conn, _among(conn, persons.c.skeleton, sorted(skeletons))) if skeletons else []
@@ -121,6 +124,7 @@ class _BatchLinker(PersonLinker):
 
     def link_article(self, i: int, ex: Extraction) -> dict[str, dict | None]:
         self.keys = self.per_article[i]
+        self.canon, self.roles_of = self.canon_per_article[i], self.roles_per_article[i]
         return {sp.speaker_id: self.link(sp) for sp in ex.speakers}
 
     def link(self, sp: Speaker) -> dict | None:
@@ -146,8 +150,11 @@ class _BatchLinker(PersonLinker):
             self.conn.execute(
                 update(persons)
                 .where(persons.c.id == bindparam("pid"))
-                .values(name=bindparam("n"), name_keys=bindparam("k"), aliases=bindparam("a")),
-                [dict(pid=r["id"], n=r["name"], k=r["name_keys"], a=r["aliases"]) for r in changed],
+                .values(name=bindparam("n"), name_keys=bindparam("k"), aliases=bindparam("a"), roles=bindparam("ro")),
+                [
+                    dict(pid=r["id"], n=r["name"], k=r["name_keys"], a=r["aliases"], ro=r.get("roles", "[]"))
+                    for r in changed
+                ],
             )
             for r in changed:
                 r["changed"] = False
@@ -278,6 +285,7 @@ def _write_batch(
         _copy_rows(conn, claims, claim_rows)
     elif claim_rows:
         conn.execute(insert(claims), claim_rows)
+    group_article_claims(conn, art_ids)  # each new claim joins the group of the same claim stored before
     counts.new += len(todo)
     counts.claims += len(claim_rows)
     return todo

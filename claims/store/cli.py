@@ -282,6 +282,20 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_groups(args: argparse.Namespace) -> int:
+    """Group the claims stored before grouping existed (an upgraded store): ingest groups new ones."""
+    from claims.store.grouping import index_store
+
+    engine = open_store(args.db)
+    try:
+        indexed, grouped = index_store(engine, analyst=args.analyst)
+    except PermissionDenied as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"{indexed} claims indexed; {grouped} claims are in a group")
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
         engine = make_engine(args.db)
@@ -455,6 +469,11 @@ def register(sub: argparse._SubParsersAction) -> None:
             x.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
         _db(x)
     u.set_defaults(func=cmd_users)
+
+    g = sub.add_parser("groups", help="group the claims stored before grouping (after upgrading a store)")
+    _as(g)
+    _db(g)
+    g.set_defaults(func=cmd_groups)
 
     d = sub.add_parser("db", help="database maintenance")
     dsub = d.add_subparsers(dest="db_command", required=True)

@@ -20,6 +20,7 @@ from claims.learn.checkworthy import assess_claim
 from claims.model import Claim
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
+from claims.store.grouping import group_article_claims, regroup_changed
 from claims.store.linking import lock_persons, now, store_speakers
 from claims.store.revisions import write_claim
 from claims.store.schema import articles, claims, persons
@@ -202,6 +203,7 @@ def ingest_text(
         rows = [_new_claim(c.claim_id, article_id, statuses, ts, _claim_values(c, speakers)) for c in ex.claims]
         if rows:
             conn.execute(insert(claims), rows)
+            group_article_claims(conn, [article_id])  # the same claim in other articles: its group
     return IngestResult(key, "new", article_id, claims_new=len(rows))
 
 
@@ -302,6 +304,9 @@ def reextract(engine: Engine, article_id: int, *, statuses: Statuses | None = No
                 continue
             write_claim(conn, r, {"stale": True}, by=by, at=ts, log=[("stale", "false", "true")])
             result.claims_stale += 1
+        # grouping: claims whose words changed are indexed again, new ones for the first time
+        regroup_changed(conn, [row.id for row, changed in updates if "content" in changed])
+        group_article_claims(conn, [article_id])
         conn.execute(update(articles).where(articles.c.id == article_id).values(extractor_version=__version__))
     return result
 

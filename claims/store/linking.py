@@ -1,18 +1,25 @@
 """Archive-wide persons: linking each article's speakers to them, and the lock that serialises it.
 
-A speaker links to an existing person whose name it is a (spelling-variant, cross-script)
-sub-name of, or the reverse; otherwise a new person is made. Ingest, re-extraction, merges and
-splits all take :func:`lock_persons` first.
+A speaker is linked by its *canonical* name (:func:`canonical`): the name as extraction read it
+with the role phrase before it ("दिल्ली के मुख्यमंत्री", "President") and words a name picks up
+from its sentence ("मुझे", "दरअसल") taken off, compared romanised, so across scripts and spellings.
+It links to the person of the same canonical name, else to the one person whose name it is a
+sub-name of (or the reverse); when several fit, the roles it was named with decide if they point
+to one of them; otherwise a new person is made. A "person" whose canonical name is empty (a role
+alone: "स्वास्थ्य मंत्री") or holds a word that is never a name (the pack's ``not_names``) is no
+person at all. Ingest, re-extraction, merges and splits all take :func:`lock_persons` first.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 
 from sqlalchemy import Connection, insert, select, text, update
 
-from claims.lang import load
+from claims.lang import available, load
 from claims.model import Extraction, Speaker
 from claims.pipeline.names import is_subname, name_key, skeleton
 from claims.store.schema import article_speakers, persons
@@ -38,11 +45,118 @@ def lock_persons(conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PERSONS_LOCK})
 
 
+@dataclass(frozen=True)
+class Canonical:
+    """A speaker's name as persons are linked by: the name's own words (``words``, as written)
+    and their romanised ``keys``; ``roles`` the role words taken off it (romanised); ``name`` ""
+    when nothing of a name is left or it is not a person's name."""
+
+    words: tuple[str, ...]
+    keys: tuple[str, ...]
+    roles: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    fixes: tuple[tuple[str, str], ...] = ()
+    roles: frozenset[str] = frozenset()  # romanised titles and role words
+    noise: frozenset[str] = frozenset()  # romanised words a name picks up from its sentence
+    not_names: frozenset[str] = frozenset()
+    same_role: tuple[tuple[str, str], ...] = ()  # "piem" → "prdhanmntri": one role, two words
+    org_words: frozenset[str] = frozenset()  # "सरकार", "मंत्रालय": a name ending so is no person's
+
+    def role(self, key: str) -> str:
+        return dict(self.same_role).get(key, key)
+
+
+@cache
+def _lexicon(lang: str) -> _Lexicon:
+    """What linking reads from ``lang``'s pack, romanised so that a misspelt role
+    ("मु्ख्यमंत्री", "राषट्रपति") is still one."""
+    if lang not in available():
+        return _Lexicon()
+    p = load(lang)
+    fixes = tuple(p.romanise.items())
+    g = p.grammar
+
+    def keys(words) -> frozenset[str]:
+        return frozenset(k for w in words for k in name_key(w.split(), fixes))
+
+    synonyms = {**g.get("role_synonyms", {}), **g.get("name_titles", {})}
+    same_role = []
+    for short, full in synonyms.items():
+        a, b = name_key(short.split(), fixes), name_key(full.split(), fixes)
+        if len(a) == 1 and b:
+            same_role.append((a[0], b[-1]))
+    noise = keys(
+        [*g.get("name_noise", []), *p.stop, *p.determiners, *g.get("subject_adverbs", []), *g.get("clause_openers", [])]
+    )
+    return _Lexicon(
+        fixes,
+        keys([*p.titles, *p.roles, *synonyms]),
+        noise,
+        keys(g.get("not_names", [])),
+        tuple(same_role),
+        keys(p.organizations),
+    )
+
+
+@lru_cache(maxsize=65536)  # an archive names the same people over and over
+def canonical(name: str, type_: str, lang: str) -> Canonical:
+    """``name`` of a speaker of ``type_`` in ``lang`` with its role phrase and stray words taken
+    off (see the module docstring). Organisations and groups keep role words ("स्वास्थ्य मंत्रालय"
+    is the name); only the stray words before them go. Without a pack, the name as it is."""
+    lex = _lexicon(lang)
+    fixes, roles, noise, not_names = lex.fixes, lex.roles, lex.noise, lex.not_names
+    # per word as written ("Kassym-Jomart" stays one word), with the keys of its parts
+    given = name.split()
+    labels = [i for i, w in enumerate(given) if w.endswith(":")]  # "पालन करें: केजरीवाल": a headline label
+    given = given[labels[-1] + 1 :] if labels else given
+    words = [w for w in given if w[:1].isalnum() and not any(ch.isdigit() for ch in w)]  # "दि6" is no name
+    parts = [name_key([w], fixes) for w in words]
+    words, parts = [w for w, p in zip(words, parts, strict=True) if p], [p for p in parts if p]
+    taken: list[str] = []
+    if type_ == "person":
+        last_role = max((i for i, p in enumerate(parts) if any(k in roles for k in p)), default=-1)
+        if last_role >= 0:
+            taken = [lex.role(k) for p in parts[: last_role + 1] for k in p if k in roles]
+            words, parts = words[last_role + 1 :], parts[last_role + 1 :]
+    while parts and all(k in noise or (type_ == "person" and k in roles) for k in parts[0]):
+        words, parts = words[1:], parts[1:]
+    while type_ == "person" and len(parts) > 1 and all(k in noise for k in parts[-1]):  # "… सोमवार", "… जी"
+        words, parts = words[:-1], parts[:-1]
+    keys = [k for p in parts for k in p]
+    if type_ == "person" and (any(k in not_names for k in keys) or (keys and keys[-1] in lex.org_words)):
+        # "केजरीवाल सरकार" said something: a government, not the person
+        words, keys = [], []
+    return Canonical(tuple(words), tuple(keys), tuple(dict.fromkeys(taken)))
+
+
+def speaker_roles(sp: Speaker, canon: Canonical, lang: str) -> list[str]:
+    """The romanised role words a speaker was named with: those taken off its name and its roles
+    (a synonym read as the role it stands for: "पीएम" is "प्रधानमंत्री")."""
+    lex = _lexicon(lang)
+    own = [lex.role(k) for r in sp.roles for k in name_key(r.split(), lex.fixes) if k in lex.roles]
+    return list(dict.fromkeys([*canon.roles, *own]))
+
+
 def candidate_persons(conn: Connection, by_skeleton) -> list[dict]:
     """The live persons a batch of speakers may link to, selected by ``by_skeleton`` (a condition
     on ``persons.skeleton``), as rows the linker updates in place (``changed`` marks the ones to
     write back)."""
-    columns = (persons.c.id, persons.c.name, persons.c.type, persons.c.skeleton, persons.c.name_keys, persons.c.aliases)
+    columns = (
+        persons.c.id,
+        persons.c.name,
+        persons.c.type,
+        persons.c.skeleton,
+        persons.c.name_keys,
+        persons.c.aliases,
+        persons.c.roles,
+    )
     query = select(*columns).where(by_skeleton, persons.c.merged_into.is_(None))
     return [dict(r._mapping, changed=False) for r in conn.execute(query)]
 
@@ -56,11 +170,15 @@ class PersonLinker:
     inserted together by :meth:`flush`, which also applies name and alias updates.
     """
 
+    roles_of: dict[str, list[str]]
+
     def __init__(self, conn: Connection, speakers: list[Speaker], lang: str) -> None:
         self.conn = conn
-        self.fixes = tuple(load(lang).romanise.items()) if lang else ()
+        self.lang = lang
+        self.roles_of = {}
         lock_persons(conn)  # held already by every caller; taking it again costs nothing
-        self.keys = {sp.speaker_id: self._keys(sp) for sp in speakers if self._linkable(sp)}
+        self.canon: dict[str, Canonical] = {}
+        self.keys = {sp.speaker_id: self._keys(sp, lang) for sp in speakers if self._linkable(sp)}
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
         self.rows: list[dict] = candidate_persons(conn, persons.c.skeleton.in_(sorted(skeletons))) if skeletons else []
 
@@ -68,8 +186,12 @@ class PersonLinker:
     def _linkable(sp: Speaker) -> bool:
         return sp.type in LINKED_TYPES and bool(sp.name.strip())
 
-    def _keys(self, sp: Speaker) -> list[str]:
-        return name_key([w for w in sp.name.split() if w[:1].isalnum()], self.fixes)
+    def _keys(self, sp: Speaker, lang: str) -> list[str]:
+        """The canonical name's keys (remembered with the name for :meth:`_choose`)."""
+        c = canonical(sp.name, sp.type, lang)
+        self.canon[sp.speaker_id] = c
+        self.roles_of[sp.speaker_id] = speaker_roles(sp, c, lang)
+        return list(c.keys)
 
     def link(self, sp: Speaker) -> dict | None:
         """The person row (existing or to be made) for ``sp``; None for speakers not linked."""
@@ -82,20 +204,40 @@ class PersonLinker:
         return self._choose(sp, sk, keys, fits)
 
     def _choose(self, sp: Speaker, sk: str, keys: list[str], fits: list[dict]) -> dict:
-        """Among the rows that fit ``sp``: the exact name, else the only one, else a new person;
-        the chosen row takes the speaker's new aliases and, when fuller, its name."""
+        """Among the rows that fit ``sp``: the exact canonical name, else the only one, else the
+        only one the speaker's roles point to, else a new person; the chosen row takes the
+        speaker's new aliases and roles and, when fuller, its canonical name."""
+        canon = self.canon.get(sp.speaker_id)
+        name = canon.name if canon and canon.name else sp.name
+        roles = self.roles_of.get(sp.speaker_id, [])
         exact = [r for r in fits if r["name_keys"].split() == keys]
-        pick = exact[0] if exact else fits[0] if len(fits) == 1 else None
+        by_role = [r for r in fits if set(roles) & set(json.loads(r.get("roles") or "[]"))] if roles else []
+        pick = None
+        if len(keys) == 1 and len(fits) > 1 and len(by_role) == 1:
+            # "मोदी" said as "प्रधानमंत्री": the one person who holds the role, even where a
+            # person named "मोदी" alone was made before (a surname is not a canonical name)
+            pick = by_role[0]
+        elif exact:
+            pick = exact[0]
+        elif len(fits) == 1:
+            pick = fits[0]
+        elif len(by_role) == 1:
+            pick = by_role[0]
         if pick is None:
-            pick = dict(id=None, name=sp.name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]")
+            pick = dict(
+                id=None, name=name, type=sp.type, skeleton=sk, name_keys=" ".join(keys), aliases="[]", roles="[]"
+            )
             pick["changed"] = False  # nothing to update: flush() inserts it whole
             self.rows.append(pick)
         aliases = json.loads(pick["aliases"])
-        new_aliases = [a for a in sp.aliases if a not in aliases]
+        new_aliases = [a for a in dict.fromkeys([*sp.aliases, sp.name]) if a not in aliases]
         if new_aliases:
             pick.update(aliases=json.dumps(aliases + new_aliases, ensure_ascii=False), changed=True)
+        known = json.loads(pick.get("roles") or "[]")
+        if any(r not in known for r in roles):
+            pick.update(roles=json.dumps(list(dict.fromkeys(known + roles)), ensure_ascii=False), changed=True)
         if len(keys) > len(pick["name_keys"].split()):
-            pick.update(name=sp.name, name_keys=" ".join(keys), changed=True)
+            pick.update(name=name, name_keys=" ".join(keys), changed=True)
         return pick
 
     def flush(self) -> None:
@@ -113,6 +255,7 @@ class PersonLinker:
                             name_keys=r["name_keys"],
                             skeleton=r["skeleton"],
                             aliases=r["aliases"],
+                            roles=r.get("roles", "[]"),
                             created_at=ts,
                         )
                         for r in fresh
@@ -128,7 +271,7 @@ class PersonLinker:
                 self.conn.execute(
                     update(persons)
                     .where(persons.c.id == r["id"])
-                    .values(name=r["name"], name_keys=r["name_keys"], aliases=r["aliases"])
+                    .values(name=r["name"], name_keys=r["name_keys"], aliases=r["aliases"], roles=r.get("roles", "[]"))
                 )
                 r["changed"] = False
 

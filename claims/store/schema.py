@@ -52,6 +52,9 @@ persons = Table(
     Column("aliases", Text, nullable=False, default="[]"),  # JSON list
     Column("merged_into", Integer, ForeignKey("persons.id"), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # roles the person was named with ("मुख्यमंत्री", "health minister"), JSON list: evidence for
+    # linking a short name and for merge suggestions (migration 0007)
+    Column("roles", Text, nullable=False, default="[]"),
     Index("ix_persons_skeleton", "skeleton"),
 )
 
@@ -119,6 +122,8 @@ claims = Table(
     Column("proposed_by", String(200), nullable=False, default=""),
     Column("approved_by", String(200), nullable=False, default=""),
     Column("approved_at", DateTime(timezone=True), nullable=True),
+    # the group of claims stating the same thing across articles (claims.store.grouping, 0007)
+    Column("group_id", Integer, nullable=True),
     Index("ix_claims_status_id", "status", "id"),
     Index("ix_claims_status_checkworthy", "status", "checkworthy", "id"),  # the To check queue (0006)
     Index("ix_claims_person_id", "person_id", "id"),
@@ -132,6 +137,29 @@ claims = Table(
         sqlite_where=text("corrected_speaker != ''"),
         postgresql_where=text("corrected_speaker != ''"),
     ),
+    Index("ix_claims_group_id", "group_id"),
+)
+
+# The same claim across articles (claims.store.grouping, migration 0007): a group and the claim
+# shown for it; the claims of a group point to it with ``claims.group_id``.
+claim_groups = Table(
+    "claim_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("representative_id", Integer, nullable=False),  # a claim id (no foreign key: claims point here)
+    Column("lang", String(8), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# The blocking index of grouping: each claim's content terms (folded, lower-cased, stop words
+# out, prefixed by the language). Candidates for a new claim are the claims sharing its rarest
+# terms, so grouping never compares all pairs.
+claim_terms = Table(
+    "claim_terms",
+    metadata,
+    Column("term", String(80), primary_key=True),
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_claim_terms_claim", "claim_id"),
 )
 
 history = Table(

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from claims.app import state
+from claims.app import groups, state
 from claims.app.filters import claim_filter, query_of, remember, restore
 from claims.app.render import badge, clip, md, md_link, sentence_context
 from claims.store import (
@@ -199,6 +199,7 @@ COLUMNS = [
     "status",
     "verdict_note",
     "kind",
+    "seen_in",
     "confidence",
     "assignee",
     "updated_by",
@@ -236,6 +237,7 @@ def _status_label(key: str) -> str:
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
+    seen = groups.seen_in(rows)  # "N articles (group G)" for claims stated in other articles too
     return pd.DataFrame(
         [
             {
@@ -248,6 +250,7 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
                 "speaker": r["corrected_speaker"] or r["speaker"],
                 "content": r["content"],
                 "kind": r["kind"],
+                "seen_in": seen.get(r["id"], ""),
                 "confidence": r["confidence"],
                 "assignee": r["assignee"],
                 "updated_by": r["updated_by"],
@@ -399,6 +402,7 @@ def detail(claim_id: int) -> None:
             "Not saved as evidence (each must be an http(s) link; the other links were saved):  \n"
             + "  \n".join(f"- {md(x)}" for x in bad)
         )
+    groups.panel(c, who)
     hist = history_of(eng, claim_id)
     st.markdown("**History**")
     if hist:
@@ -633,6 +637,7 @@ def render() -> None:
             ),
             "verdict_note": st.column_config.TextColumn("Verdict note"),
             "content": st.column_config.TextColumn("Claim", width=CLAIM_WIDTH),
+            "seen_in": st.column_config.TextColumn("Seen in", help="Articles stating the same claim, and its group"),
             "confidence": st.column_config.NumberColumn("Confidence", format="%.2f", width="small"),
             "assignee": st.column_config.TextColumn("Assignee"),
             "updated_by": st.column_config.TextColumn("Last edited by"),

@@ -8,6 +8,7 @@ import streamlit as st
 from claims.app import state
 from claims.app.render import md
 from claims.store import Conflict, EditError, get_claim, update_claim
+from claims.store.person_suggestions import fingerprint, suggest_merges
 from claims.store.speakers import list_persons, merge_persons, split_alias, unmerge_persons
 
 
@@ -41,6 +42,8 @@ def render() -> None:
 
     def flash(kind: str, msg: str) -> None:
         st.session_state.setdefault("speakers_flash", []).append((kind, msg))
+
+    _suggested(eng, who, flash)
 
     st.subheader("Merge two speakers")
     # nothing chosen until the analyst chooses: a pre-selected pair was one click from a wrong merge
@@ -113,3 +116,51 @@ def render() -> None:
         st.rerun()
     if not who:
         st.info("Enter your name in the sidebar to make corrections.")
+
+
+def _suggested(eng, who: str | None, flash) -> None:
+    """Merges the store suggests, each with its evidence; one is applied only when the analyst
+    ticks that the two are one person (as for a merge chosen by hand)."""
+    # about a second for 10,000 persons: kept for the session until persons or claims change
+    key = fingerprint(eng)
+    cached = st.session_state.get("suggest_cache")
+    if not cached or cached[0] != key:
+        cached = st.session_state["suggest_cache"] = (key, suggest_merges(eng))
+    found = cached[1]
+    if not found:
+        return
+    st.subheader("Suggested merges")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "keep": f"{s.keep_name} (#{s.keep_id}, {s.keep_claims} claims)",
+                    "merge into it": f"{s.drop_name} (#{s.drop_id}, {s.drop_claims} claims)",
+                    "evidence": "; ".join(s.evidence),
+                    "check first": "yes" if s.ambiguous else "",
+                }
+                for s in found
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    labels = {i: f"{s.drop_name} → {s.keep_name}" for i, s in enumerate(found)}
+    pick = st.selectbox("Suggestion", list(labels), format_func=labels.get, index=None, key="suggest_pick")
+    if pick is None:
+        return
+    s = found[pick]
+    sure = st.checkbox(
+        f"Yes: {md(s.drop_name)} and {md(s.keep_name)} are one person; merge them into {md(s.keep_name)}",
+        key="suggest_sure",
+    )
+    if st.button("Merge as suggested", disabled=not who or not sure, key="suggest_go"):
+        try:
+            n = merge_persons(eng, s.keep_id, s.drop_id, analyst=who or "")
+            flash("success", f"Merged {md(s.drop_name)} into {md(s.keep_name)}: {n} claims moved.")
+            st.session_state["merge_undo"] = (s.keep_id, s.drop_id, s.keep_name, s.drop_name)
+        except EditError as e:
+            flash("error", md(e))
+        for k in ("suggest_pick", "suggest_sure"):
+            st.session_state.pop(k, None)
+        st.rerun()

@@ -1,0 +1,55 @@
+"""Migration 0007 (claim groups, persons' roles): from a 0005 store holding claims, with
+``claims groups`` grouping what was stored before; down again to 0005; and applied after a 0006
+that adds its own column to claims (the chain this branch is merged into). SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, select
+
+from claims.cli import main
+from claims.store import ingest_text, open_store
+from claims.store.db import current_revision, make_engine, upgrade
+from claims.store.schema import claims
+
+BRIDGE = "Senator John Smith said that the new bridge will cost 40 million dollars and open in May next year."
+BRIDGE_2 = "John Smith said on Tuesday that the new bridge will cost 40 million dollars and open in May next year."
+
+
+def _columns(engine, table: str) -> set[str]:
+    return {c["name"] for c in inspect(engine).get_columns(table)}
+
+
+def test_upgrade_from_0006_then_group_what_was_stored(store_url, capsys):
+    old = make_engine(store_url)
+    upgrade(old, "0006")
+    assert "group_id" not in _columns(old, "claims")
+    upgrade(old, "head")
+    assert current_revision(old) == "0008"
+    assert {"group_id"} <= _columns(old, "claims") and "roles" in _columns(old, "persons")
+    engine = open_store(store_url)
+    for i, text in enumerate((BRIDGE, BRIDGE_2)):
+        ingest_text(engine, text, article_key=f"a{i}")
+    with engine.begin() as conn:  # as if stored by 0005: no index rows, no group
+        conn.execute(claims.update().values(group_id=None))
+        conn.exec_driver_sql("DELETE FROM claim_terms")
+    assert main(["groups", "--db", store_url, "--analyst", "asha"]) == 0
+    assert "2 claims indexed; 2 claims are in a group" in capsys.readouterr().out
+    with engine.connect() as conn:
+        assert len({r.group_id for r in conn.execute(select(claims.c.group_id))}) == 1
+
+
+def test_downgrade_to_0006(store_url):
+    engine = make_engine(store_url)
+    upgrade(engine, "head")
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("claims.store") / "migrations"))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0006")
+    assert current_revision(engine) == "0006"
+    assert "group_id" not in _columns(engine, "claims") and "roles" not in _columns(engine, "persons")
+    assert "claim_terms" not in inspect(engine).get_table_names()
