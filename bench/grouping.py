@@ -39,6 +39,7 @@ from claims.store.grouping import (  # noqa: E402
     BLOCK_TERMS,
     MIN_SHARED,
     MIN_TERMS,
+    STORED_COLUMNS,
     prepare,
     same_claim,
     similarity,
@@ -63,17 +64,7 @@ def load_store(corpus: str, db: str | None = None):
 def read_claims(engine) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(
-                claims.c.id,
-                claims.c.content,
-                claims.c.lang,
-                claims.c.person_id,
-                claims.c.speaker,
-                claims.c.corrected_speaker,
-                claims.c.group_id,
-                claims.c.article_id,
-                articles.c.article_key,
-            ).join(articles, articles.c.id == claims.c.article_id)
+            select(*STORED_COLUMNS, articles.c.article_key).join(articles, articles.c.id == claims.c.article_id)
         ).all()
     return [dict(r._mapping) for r in rows]
 

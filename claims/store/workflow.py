@@ -92,6 +92,14 @@ class EditError(ValueError):
     """An edit that cannot be applied as given (unknown claim, bad value, no analyst)."""
 
 
+def _acting(analyst: str | None) -> str:
+    """The acting analyst's name; every change names one."""
+    analyst = (analyst or "").strip()
+    if not analyst:
+        raise EditError("an analyst name is required for every change")
+    return analyst
+
+
 def _claim_for_update(conn: Connection, claim_id: int) -> Any:
     """The claim's row, locked for this transaction: on PostgreSQL a concurrent edit waits here
     instead of racing past the checks that follow."""
@@ -183,9 +191,7 @@ def update_claim(
     (or ``StatusError``) for bad input, ``PermissionDenied`` when accounts are on and ``analyst``
     may not edit. In every case nothing is written.
     """
-    analyst = (analyst or "").strip()
-    if not analyst:
-        raise EditError("an analyst name is required for every change")
+    analyst = _acting(analyst)
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
@@ -329,9 +335,7 @@ def _decide(
     statuses: Statuses | None = None,
 ) -> int:
     """Record ``decision`` (approved | returned) on a proposed verdict: :func:`approve`."""
-    analyst = (analyst or "").strip()
-    if not analyst:
-        raise EditError("an analyst name is required for every change")
+    analyst = _acting(analyst)
     statuses = statuses or load_statuses()
     with writing(engine) as conn:
         check_can_edit(conn, analyst)
@@ -403,9 +407,7 @@ def bulk_status(
     each. A claim gone meanwhile is skipped. ``progress(done)`` is called after each chunk.
     Raises ``PermissionDenied`` (nothing written) when the analyst may not edit, ``StatusError``
     for an unknown status."""
-    analyst = (analyst or "").strip()
-    if not analyst:
-        raise EditError("an analyst name is required for every change")
+    analyst = _acting(analyst)
     statuses = statuses or load_statuses()
     statuses.get(status)  # an unknown status is refused before anything is written
     done: list[int] = []
