@@ -53,3 +53,28 @@ def test_downgrade_to_0006(store_url):
     assert current_revision(engine) == "0006"
     assert "group_id" not in _columns(engine, "claims") and "roles" not in _columns(engine, "persons")
     assert "claim_terms" not in inspect(engine).get_table_names()
+
+
+def test_downgrade_to_0005_and_back_with_claims_history_and_groups(store_url):
+    """A store in use (claims in a group, a verdict in the history, persons) goes down to the
+    previous release's schema and up again without losing a claim: the downgrades drop columns in
+    place rather than copying tables that other rows point at."""
+    from claims.store.workflow import set_status
+
+    engine = open_store(store_url)
+    for i, text in enumerate((BRIDGE, BRIDGE_2)):
+        ingest_text(engine, text, article_key=f"a{i}")
+    with engine.connect() as conn:
+        first = conn.execute(select(claims.c.id, claims.c.version)).first()
+    set_status(engine, first.id, "false", base_version=first.version, analyst="asha")
+    with engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("claims.store") / "migrations"))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+    assert current_revision(engine) == "0005"
+    upgrade(engine, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(select(claims.c.id, claims.c.status)).all()
+    assert len(rows) == 2 and dict(rows)[first.id] == "false"
+    engine.dispose()

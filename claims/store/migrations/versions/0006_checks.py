@@ -91,6 +91,7 @@ def _backfill() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_claims_status_checkworthy", table_name="claims")
-    with op.batch_alter_table("claims") as t:
+    # in place (SQLite 3.35+): a batch copy would drop the claims table its history rows point at
+    with op.batch_alter_table("claims", recreate="never") as t:
         for name in ("approved_at", "approved_by", "proposed_by", "approval", "checkworthy_reasons", "checkworthy"):
             t.drop_column(name)

@@ -40,10 +40,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("persons") as t:
+    # ALTER TABLE … DROP COLUMN in place (SQLite 3.35+): a batch copy of persons or claims would
+    # drop the old table, which the rows pointing at it refuse with foreign keys on
+    with op.batch_alter_table("persons", recreate="never") as t:
         t.drop_column("roles")
     op.drop_index("ix_claims_group_id", table_name="claims")
-    with op.batch_alter_table("claims") as t:
+    with op.batch_alter_table("claims", recreate="never") as t:
         t.drop_column("group_id")
     op.drop_index("ix_claim_terms_claim", table_name="claim_terms")
     op.drop_table("claim_terms")
