@@ -4,15 +4,12 @@ that adds its own column to claims (the chain this branch is merged into). SQLit
 
 from __future__ import annotations
 
-from importlib import resources
-
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, select
 
 from claims.cli import main
 from claims.store import ingest_text, open_store
-from claims.store.db import current_revision, make_engine, upgrade
+from claims.store.db import _alembic_config, current_revision, make_engine, upgrade
 from claims.store.schema import claims
 
 BRIDGE = "Senator John Smith said that the new bridge will cost 40 million dollars and open in May next year."
@@ -46,10 +43,7 @@ def test_downgrade_to_0006(store_url):
     engine = make_engine(store_url)
     upgrade(engine, "head")
     with engine.begin() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(resources.files("claims.store") / "migrations"))
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0006")
+        command.downgrade(_alembic_config(conn), "0006")
     assert current_revision(engine) == "0006"
     assert "group_id" not in _columns(engine, "claims") and "roles" not in _columns(engine, "persons")
     assert "claim_terms" not in inspect(engine).get_table_names()
@@ -68,10 +62,7 @@ def test_downgrade_to_0005_and_back_with_claims_history_and_groups(store_url):
         first = conn.execute(select(claims.c.id, claims.c.version)).first()
     set_status(engine, first.id, "false", base_version=first.version, analyst="asha")
     with engine.begin() as conn:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(resources.files("claims.store") / "migrations"))
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0005")
+        command.downgrade(_alembic_config(conn), "0005")
     assert current_revision(engine) == "0005"
     upgrade(engine, "head")
     with engine.connect() as conn:

@@ -95,12 +95,12 @@ class Scorer:
         self, doc, words: list, starts: list[int], candidates: list[int], marks: list[int], logit: float
     ) -> list[int]:
         """The ``candidates`` (indices into the article's ``words``, in order) whose
-        :meth:`score` is above ``logit``: the same scores, with the sentence and quotation of each
+        :meth:`CueModel.score` is above ``logit``: the same scores, with the sentence and quotation of each
         candidate found by walking forward rather than by search, the sentence's bounds and quote
         marks read once per sentence, and every look-up a local name (this is the one loop the
         model adds to extraction)."""
         text, sents, quotes = doc.text, doc.sents, doc.quotes
-        sent_starts, q_starts = [s.start for s in sents], doc.quote_starts
+        sent_starts, q_starts = doc._starts, doc.quote_starts  # the lists Doc.sent_at and the frames search
         base, in_quote_w = self.base, self.in_quote
         p1_t, p2_t, n1_t, n2_t = self.p1, self.p2, self.n1, self.n2
         w_n1, p1_w, shape_t, after_t, before_t = self.w_n1, self.p1_w, self.shape, self.after, self.before

@@ -264,6 +264,7 @@ def _write_batch(
     ]
     # article id -> local speaker id -> (article speaker row id, person id), as store_speakers gives
     speakers: dict[int, dict[str, tuple[int, int | None]]] = {aid: {} for aid in art_ids}
+    sp_ids: list[int] = []
     if sp_rows and pg:
         sp_ids = _next_ids(conn, article_speakers, len(sp_rows))
         for r, sid in zip(sp_rows, sp_ids, strict=True):
@@ -275,7 +276,7 @@ def _write_batch(
                 insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
             ).scalars()
         )
-    for r, sid in zip(sp_rows, sp_ids if sp_rows else [], strict=True):
+    for r, sid in zip(sp_rows, sp_ids, strict=True):
         speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
     claim_rows = []
     for aid, ex in zip(art_ids, exs, strict=True):
@@ -361,6 +362,7 @@ def bulk_ingest(
 
 
 def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) -> Iterator[Article | InputError]:
+    """``items`` unchanged, each article's id noted in ``extracted`` (for its unused claims)."""
     for item in items:
         if isinstance(item, Article):
             extracted.note(item.article_id)

@@ -70,9 +70,6 @@ class ExtractedClaims:
                 start = i
         self._used: set[str] = set()
 
-    def __len__(self) -> int:
-        return self._table.num_rows
-
     def extraction(self, article_id: str, text: str) -> Extraction | str:
         """The stored form of ``article_id``'s claims on ``text``, or why they cannot be used."""
         if article_id in self.errors:
@@ -104,7 +101,7 @@ def _read(path: Path):
 
     try:
         if path.suffix.lower() == ".parquet" or path.is_dir():
-            return pq.read_table(path, columns=None)
+            return pq.read_table(path)
         with pa.memory_map(str(path)) as src:
             try:
                 return ipc.open_file(src).read_all()
