@@ -307,8 +307,9 @@ def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
     ts = now()
     for c in new:
         candidates = [stored[cid] for cid in wanted.get(c.id, ()) if cid in stored]
-        mine = Counter(id(o) for t in blocks[c.id] for o in batch_postings.get(t, ()))
-        earlier = {id(o): o for t in blocks[c.id] for o in batch_postings.get(t, ())}
+        near = [o for t in blocks[c.id] for o in batch_postings.get(t, ())]  # this batch's, once per shared term
+        mine = Counter(map(id, near))
+        earlier = {id(o): o for o in near}
         need = _need(blocks[c.id], df)
         candidates += [earlier[k] for k, n in mine.most_common(MAX_CANDIDATES) if n >= need]
         scored = sorted(
