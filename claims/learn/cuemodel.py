@@ -24,6 +24,9 @@ from claims.lang import Cue
 from claims.learn.features import _PRONOUNS, FAMILIES, quote_marks
 from claims.pipeline.cues import CueMatch
 from claims.pipeline.text import tokens
+from claims.speedups import kernel
+
+_KERNEL = kernel()
 
 MODES = ("both", "rules", "model")
 _TEXT, _START = itemgetter(0), itemgetter(1)
@@ -92,6 +95,14 @@ class Scorer:
         self.cap = t["cap"].get("", 0.0)
 
     def accepted(
+        self, doc, words: list, starts: list[int], candidates: list[int], marks: list[int], logit: float
+    ) -> list[int]:
+        """:meth:`accepted_python`, compiled when :mod:`claims.speedups` has the kernel."""
+        if _KERNEL is not None:
+            return _KERNEL.accepted(self, doc, words, starts, candidates, marks, logit)
+        return self.accepted_python(doc, words, starts, candidates, marks, logit)
+
+    def accepted_python(
         self, doc, words: list, starts: list[int], candidates: list[int], marks: list[int], logit: float
     ) -> list[int]:
         """The ``candidates`` (indices into the article's ``words``, in order) whose
@@ -207,8 +218,10 @@ def propose(doc, lexicon: list[CueMatch], model: CueModel | None = None) -> list
     starts = list(map(_START, words))
     _share(doc, words, starts)
     doc.words, doc.word_starts = words, starts
-    # every word whose lower case is a candidate, found without a Python step per word
-    candidates = list(compress(count(), map(model.vocab.__contains__, map(str.lower, map(_TEXT, words)))))
+    if _KERNEL is not None:
+        candidates = _KERNEL.candidates(words, model.vocab)
+    else:  # every word whose lower case is a candidate, found without a Python step per word
+        candidates = list(compress(count(), map(model.vocab.__contains__, map(str.lower, map(_TEXT, words)))))
     if taken:
 
         def free(n: int) -> bool:

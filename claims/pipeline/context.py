@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from claims.lang import Pack
-from claims.pipeline.cues import _B, _E, WordPattern, _alt
+from claims.pipeline.cues import _B, _E, WordPattern, _alt, first_words
 from claims.pipeline.text import Token
 
 
@@ -45,7 +45,8 @@ def _date_words(code: str) -> tuple[WordPattern, frozenset[str], frozenset[str]]
 
     d = load(code).dates
     words = [*d.get("months", []), *d.get("weekdays", []), *d.get("relative", []), *d.get("same_day", [])]
-    return WordPattern(f"(?:{_alt(words)})" + _E), frozenset(d.get("months", [])), frozenset(d.get("same_day", []))
+    pattern = WordPattern(f"(?:{_alt(words)})" + _E, heads=first_words(words))
+    return pattern, frozenset(d.get("months", [])), frozenset(d.get("same_day", []))
 
 
 _DAY_BEFORE = re.compile(r"(?<!\d)\d{1,2}\s+$")
@@ -86,7 +87,9 @@ def _venue_pattern(code: str) -> WordPattern | re.Pattern:
     venues = _alt(list(pack.venues))
     vm = pack.venue_markers
     if pack.verb_final:
-        return WordPattern(f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})")
+        return WordPattern(
+            f"(?P<venue>{venues})" + _E + rf"(?=\s*(?:{_alt(vm['words'])}){_E})", heads=first_words(pack.venues)
+        )
     before = _alt(vm.get("before", []))
     platforms = _alt(vm.get("platforms", []) + vm.get("media", []))
     media = _alt(vm.get("media", []))
@@ -106,7 +109,8 @@ def _anchor_pattern(code: str) -> WordPattern:
 
     pack = load(code)
     vm = pack.venue_markers
-    return WordPattern(f"(?:{_alt(list(pack.venues) + vm.get('platforms', []) + vm.get('media', []))})" + _E)
+    words = list(pack.venues) + vm.get("platforms", []) + vm.get("media", [])
+    return WordPattern(f"(?:{_alt(words)})" + _E, heads=first_words(words))
 
 
 def venues(text: str, pack: Pack, toks: Callable[[int], list[Token]], start: int, end: int) -> list[Marker]:

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from claims.lang import Cue, Pack
 from claims.pipeline.text import WORD_CHAR
+from claims.speedups import kernel
 
 _B = rf"(?<!{WORD_CHAR})"  # word start: "कहा" must not match inside "कहानी"
 _E = rf"(?!{WORD_CHAR})"  # word end: nor "कहां" (the anusvara is a mark)
 _WORD_AT = re.compile(WORD_CHAR)
+_WORD_RUN = re.compile(WORD_CHAR + "+")
+_KERNEL = kernel()
+
+
+def first_words(phrases: Iterable[str]) -> frozenset[str] | None:
+    """The run of word characters each phrase starts with ("according" of "according to", "co" of
+    "co-founder"), or None when a phrase starts with no word character (it may match where no
+    word starts, and only a search finds it)."""
+    out = set()
+    for p in phrases:
+        m = _WORD_RUN.match(p)
+        if m is None:
+            return None
+        out.add(m.group())
+    return frozenset(out)
 
 
 class WordPattern:
@@ -23,10 +39,13 @@ class WordPattern:
     whole articles for cues, dates and venues was three times slower that way.
     """
 
-    __slots__ = ("regex",)
+    __slots__ = ("regex", "heads")
 
-    def __init__(self, body: str, flags: int = 0) -> None:
+    def __init__(self, body: str, flags: int = 0, heads: frozenset[str] | None = None) -> None:
         self.regex = re.compile(body, flags)
+        # the first word of every phrase the pattern matches (see first_words): when known, the
+        # compiled kernel finds the words that may start a match and the pattern is tried only there
+        self.heads = heads if not flags & re.IGNORECASE else None
 
     @property
     def pattern(self) -> str:
@@ -35,6 +54,21 @@ class WordPattern:
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
         """Non-overlapping matches in ``text[pos:endpos]``, leftmost first, each at a word start."""
         end = len(text) if endpos is None else endpos
+        if self.heads is not None and _KERNEL is not None:
+            return self._at_heads(text, pos, end)
+        return self.search_iter(text, pos, end)
+
+    def _at_heads(self, text: str, pos: int, end: int) -> Iterator[re.Match]:
+        # the same matches as search_iter: every match starts at a word start with one of the
+        # heads, and the leftmost such start where the pattern matches is what the search finds
+        match = self.regex.match
+        for s in _KERNEL.word_runs(text, pos, end, self.heads):
+            if s >= pos and (m := match(text, s, end)) is not None:
+                yield m
+                pos = max(m.end(), s + 1)
+
+    def search_iter(self, text: str, pos: int, end: int) -> Iterator[re.Match]:
+        """:meth:`finditer` by searching the text: the reference the scan of heads is tested against."""
         search = self.regex.search
         while (m := search(text, pos, end)) is not None:
             s = m.start()
@@ -117,7 +151,7 @@ def _compiled(code: str) -> tuple[WordPattern, dict[str, tuple[Cue, str, str]]]:
         tail += rf"(?:\s+(?P<imp>{_alt(pack.g('impersonal_auxiliaries'))}))?"
     if pack.g("tense_auxiliaries"):
         tail += rf"(?:\s+(?:{_alt(pack.g('tense_auxiliaries'))}){_E})*"
-    return WordPattern(core + _E + tail + _E), by_form
+    return WordPattern(core + _E + tail + _E, heads=first_words(by_form)), by_form
 
 
 def find_cues(text: str, pack: Pack, start: int = 0, end: int | None = None) -> list[CueMatch]:
@@ -148,4 +182,4 @@ def phrase_pattern(phrases: tuple[str, ...], ignore_case: bool = False) -> WordP
     if not phrases:
         return None
     flags = re.IGNORECASE if ignore_case else 0
-    return WordPattern(f"(?:{_alt(phrases)})" + _E, flags)
+    return WordPattern(f"(?:{_alt(phrases)})" + _E, flags, first_words(phrases))

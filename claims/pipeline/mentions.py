@@ -146,13 +146,17 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     """Classify a noun phrase as a speaker mention, or None when it cannot be a speaker."""
     if not np:
         return None
+    # called for every capitalised run and sentence opening of an article: the pack's word sets
+    # are read into locals and the lower-casing rule decided once
+    vf = pack.verb_final
     last = np[-1]
-    head = _lower(pack, last.text)
-    whole = text[np[0].start : np[-1].end]
-    if last.text in pack.relative_pronouns or head in pack.relative_pronouns:
+    head = last.text if vf else last.text.lower()
+    whole = text[np[0].start : last.end]
+    relative = pack.relative_pronouns
+    if last.text in relative or head in relative:
         return Mention(last.start, last.end, last.text, "relative", head=head)
-    if head in pack.pronouns:
-        info = pack.pronouns[head]
+    info = pack.pronouns.get(head)
+    if info is not None:
         if info.get("self"):
             return None  # "I said" inside a quote: the quote's speaker, handled by quote frames
         return Mention(
@@ -167,30 +171,30 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
     if last.text in pack.author_words:
         return Mention(last.start, last.end, last.text, "author", head=head)
 
-    def listed_head(kind_list: frozenset[str]) -> bool:
-        if head in kind_list:
-            return True
-        two = _lower(pack, " ".join(t.text for t in np[-2:]))
-        return len(np) > 1 and two in kind_list
-
-    capital_head = not pack.verb_final and last.text[:1].isupper() and last.start != sentence_start
+    capital_head = not vf and last.text[:1].isupper() and last.start != sentence_start
     if head in pack.role_plurals and head not in pack.anonymous:
         # "विशेषज्ञ चिकित्सकों का कहना है": holders of a role, not one person named "चिकित्सकों"
         return Mention(np[0].start, last.end, whole, "group", name=whole, head=head, plural=True)
-    # the phrase's own words, after an owner in the genitive ("पुलिस के एक अधिकारी" is an officer)
-    marks = pack.g("genitive_markers") if pack.verb_final else frozenset()
-    own = np[max((i + 1 for i, t in enumerate(np) if t.text in marks), default=0) :]
+    own = np
+    if vf:  # the phrase's own words, after an owner in the genitive ("पुलिस के एक अधिकारी" is an officer)
+        marks = pack.g("genitive_markers")
+        own = np[max((i + 1 for i, t in enumerate(np) if t.text in marks), default=0) :]
     # "कांग्रेस अध्यक्ष", "पुलिस अधीक्षक राकेश सिंह": a person holding a role in an organisation
-    orgs = [i for i, t in enumerate(own) if _lower(pack, t.text) in pack.organizations]
+    organizations = pack.organizations
+    orgs = [i for i, t in enumerate(own) if (t.text if vf else t.text.lower()) in organizations]
     is_org = bool(orgs) and not (
-        pack.verb_final and any(_describes_people(pack, t.text) or t.text in pack.titles for t in own[orgs[-1] + 1 :])
+        vf and any(_describes_people(pack, t.text) or t.text in pack.titles for t in own[orgs[-1] + 1 :])
     )
     if not capital_head and not is_org:
-        if not pack.verb_final and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
+        if not vf and head.endswith("s") and head[:-1] in pack.roles and head not in pack.roles:
             # "top black lawmakers said": a group of role-holders, not one person
             return Mention(np[0].start, last.end, whole, "group", name=whole, head=head, plural=True)
-        for kind, lst in (("anonymous", pack.anonymous), ("document", pack.documents), ("role", pack.roles)):
-            if listed_head(lst):
+        two = None
+        if len(np) > 1:
+            two = np[-2].text + " " + last.text
+            two = two if vf else two.lower()
+        for kind, listed in (("anonymous", pack.anonymous), ("document", pack.documents), ("role", pack.roles)):
+            if head in listed or two in listed:
                 gender = "m" if head in pack.male_roles else "f" if head in pack.female_roles else ""
                 return Mention(
                     np[0].start,
@@ -207,7 +211,7 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
         w = t.text
         if _is_title(pack, t, text):
             return False
-        if pack.verb_final:
+        if vf:
             qualifier = w in pack.g("role_qualifiers")  # "प्रमुख सचिव स्वास्थ्य X": a portfolio
             return not (w in pack.stop or w in pack.roles or qualifier or _boundary_word(pack, w)) and not w.isdigit()
         return w[:1].isupper() and w.lower() not in pack.determiners and w.lower() not in pack.stop

@@ -15,7 +15,7 @@ from functools import cache
 import regex
 
 from claims.lang import Pack
-from claims.pipeline.cues import _E, WordPattern, _alt
+from claims.pipeline.cues import _E, WordPattern, _alt, first_words
 from claims.pipeline.frames.base import Doc
 from claims.pipeline.frames.verb_final import agent_before
 from claims.pipeline.mentions import Mention, analyse
@@ -63,7 +63,7 @@ def _titled_patterns(code: str) -> tuple[WordPattern, re.Pattern] | None:
         return None
     word = r"[^\s,।॥.!?:;\"“”'‘’()\[\]]+"
     tail = re.compile(rf"(?P<name>(?:[ \t]+{word}){{1,3}}?)[ \t]+(?:{_alt(ends)}){_E}")
-    return WordPattern(f"(?:{_alt(heads)})" + _E), tail
+    return WordPattern(f"(?:{_alt(heads)})" + _E, heads=first_words(heads)), tail
 
 
 def titled_names(doc: Doc) -> list[Mention]:

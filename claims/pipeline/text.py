@@ -11,6 +11,9 @@ from typing import NamedTuple
 import regex
 
 from claims.lang import Pack
+from claims.speedups import kernel
+
+_KERNEL = kernel()
 
 WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-'’.][\p{L}\p{M}\p{N}]+)*")
 # The same word characters for the stdlib ``re`` (three times faster on big alternations):
@@ -158,7 +161,16 @@ _WORD_RE_FAST = re.compile(rf"[\w{_MARKS}]+(?:[-'’.][\w{_MARKS}]+)*")
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
-    """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes)."""
+    """Word tokens in ``text[start:end]`` (letters, marks, digits; inner hyphens and apostrophes),
+    each with its offsets in ``text``; a word running past ``end`` is cut there. Compiled when
+    :mod:`claims.speedups` has the kernel, else :func:`python_tokens`."""
+    if _KERNEL is not None:
+        return _KERNEL.tokens(text, start, end, Token)
+    return python_tokens(text, start, end)
+
+
+def python_tokens(text: str, start: int, end: int) -> list[Token]:
+    """:func:`tokens` in Python: the reference the compiled scan is tested against."""
     pattern = _WORD_RE if text.find("_", start, end) >= 0 else _WORD_RE_FAST
     new = tuple.__new__  # skips the NamedTuple's own __new__: this is the hottest loop
     if end - start < 64:  # a few words: a comprehension costs less to set up

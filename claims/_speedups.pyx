@@ -1,0 +1,213 @@
+# cython: language_level=3
+"""Compiled versions of the two loops every article runs through most: word tokens and the cue
+model's scoring of candidate words. Each function returns exactly what its pure-Python
+reference returns (``claims.pipeline.text.tokens``, ``claims.learn.cuemodel.Scorer.accepted``);
+``tests/test_speedups.py`` compares them on fixtures, on real articles and on generated text.
+
+The package works without this module (no compiler, a zip on Spark's --py-files, or
+``CLAIMS_PURE=1``): :mod:`claims.speedups` decides which version runs.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISALNUM
+
+cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
+    int PyUnicode_KIND(object)
+    void* PyUnicode_DATA(object)
+    Py_UCS4 PyUnicode_READ(int kind, void* data, Py_ssize_t index)
+    object PyUnicode_Substring(object, Py_ssize_t, Py_ssize_t)
+
+
+cdef inline bint _mark(Py_UCS4 c) noexcept:
+    # the combining marks claims.pipeline.text._MARKS adds to letters and digits
+    return (
+        0x0300 <= c <= 0x036F or 0x0483 <= c <= 0x0489 or 0x0591 <= c <= 0x05C7
+        or 0x0610 <= c <= 0x061A or 0x064B <= c <= 0x065F or 0x0900 <= c <= 0x0963
+        or 0x0966 <= c <= 0x0DFF or 0x0E31 <= c <= 0x0E4E or c == 0x200C or c == 0x200D
+    )
+
+
+cdef inline bint _word(Py_UCS4 c) noexcept:
+    # [^\W_] of the stdlib re (its \w is str.isalnum() and "_"), or a mark; ASCII decided inline
+    if c < 128:
+        return (97 <= c <= 122) or (65 <= c <= 90) or (48 <= c <= 57)
+    return Py_UNICODE_ISALNUM(c) or _mark(c)
+
+
+cdef inline bint _joiner(Py_UCS4 c) noexcept:
+    return c == 45 or c == 39 or c == 0x2019 or c == 46  # - ' ’ .
+
+
+def tokens(str text, Py_ssize_t start, Py_ssize_t end, type token):
+    """``claims.pipeline.text.tokens(text, start, end)``: the words ``W+(?:[-'’.]W+)*`` of
+    ``text[start:end]``, as ``token`` tuples (text, start, end); ``end`` bounds a word as the end
+    of the string would."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, a
+    cdef list out = []
+    if end > n:
+        end = n
+    if start < 0:
+        start = 0
+    i = start
+    new = tuple.__new__
+    while i < end:
+        if not _word(PyUnicode_READ(kind, data, i)):
+            i += 1
+            continue
+        a = i
+        i += 1
+        while True:
+            while i < end and _word(PyUnicode_READ(kind, data, i)):
+                i += 1
+            if i + 1 < end and _joiner(PyUnicode_READ(kind, data, i)) and _word(PyUnicode_READ(kind, data, i + 1)):
+                i += 2
+                continue
+            break
+        out.append(new(token, (PyUnicode_Substring(text, a, i), a, i)))
+    return out
+
+
+def candidates(list words, vocab):
+    """Indices of the ``words`` (tokens) whose lower case is in ``vocab``."""
+    cdef Py_ssize_t k
+    cdef list out = []
+    for k in range(len(words)):
+        if (<str>(<tuple>words[k])[0]).lower() in vocab:
+            out.append(k)
+    return out
+
+
+def accepted(scorer, doc, list words, list starts, list candidates, list marks, double logit):
+    """``claims.learn.cuemodel.Scorer.accepted``, with the same arithmetic in the same order (the
+    sums are compared with ``logit`` exactly as there)."""
+    cdef str text = doc.text
+    cdef list sents = doc.sents, quotes = doc.quotes
+    cdef list sent_starts = doc._starts, q_starts = doc.quote_starts
+    cdef dict base = scorer.base, in_quote_w = scorer.in_quote
+    cdef dict p1_t = scorer.p1, p2_t = scorer.p2, n1_t = scorer.n1, n2_t = scorer.n2
+    cdef dict w_n1 = scorer.w_n1, p1_w = scorer.p1_w
+    cdef dict shape_t = scorer.shape, after_t = scorer.after, before_t = scorer.before
+    cdef list pos_t = scorer.pos
+    cdef double q_before = scorer.q_before, q_after = scorer.q_after, cap = scorer.cap
+    cdef Py_ssize_t n_words = len(words), n_sents = len(sents), n_quotes = len(quotes)
+    cdef Py_ssize_t n_marks = len(marks)
+    cdef Py_ssize_t si = 0, qi = 0, cur = -1, k, a, b, pos, m_lo = 0, m_hi = 0
+    cdef Py_ssize_t s_start = 0, s_end = 0, ia, ib
+    cdef double total
+    cdef str word, w, p1, p1l, p2, n1, n2, c, shape, after, before
+    cdef tuple tok
+    cdef dict pair
+    cdef list out = []
+    for k in candidates:
+        tok = <tuple>words[k]
+        word = <str>tok[0]
+        a = <Py_ssize_t>tok[1]
+        b = <Py_ssize_t>tok[2]
+        while si + 1 < n_sents and <Py_ssize_t>sent_starts[si + 1] <= a:
+            si += 1
+        if si != cur:
+            cur = si
+            s = sents[si]
+            s_start = s.start
+            s_end = s.end
+            m_lo = _left(marks, n_marks, s_start)
+            m_hi = _left(marks, n_marks, s_end)
+        while qi < n_quotes and <Py_ssize_t>q_starts[qi] <= a:
+            qi += 1
+        w = word.lower()
+        total = <double>base[w]
+        if k > 0 and <Py_ssize_t>starts[k - 1] >= s_start:
+            p1 = <str>(<tuple>words[k - 1])[0]
+            p1l = p1.lower()
+            c = p1[:1]
+            shape = "C" if c.isupper() else "D" if c.isdigit() else "l"
+            p2 = (<str>(<tuple>words[k - 2])[0]).lower() if k > 1 and <Py_ssize_t>starts[k - 2] >= s_start else "<s>"
+            pos = 1
+            while pos < 6 and k - pos > 0 and <Py_ssize_t>starts[k - pos - 1] >= s_start:
+                pos += 1
+        else:
+            p1l, p2, shape, pos = "<s>", "<s>", "-", 0
+        if k + 1 < n_words and <Py_ssize_t>(<tuple>words[k + 1])[2] <= s_end:
+            n1 = (<str>(<tuple>words[k + 1])[0]).lower()
+            if k + 2 < n_words and <Py_ssize_t>(<tuple>words[k + 2])[2] <= s_end:
+                n2 = (<str>(<tuple>words[k + 2])[0]).lower()
+            else:
+                n2 = "</s>"
+        else:
+            n1 = n2 = "</s>"
+        after = text[b : b + 3].lstrip(" ")[:1]
+        before = text[max(s_start, a - 3) : a].rstrip(" ")[-1:]
+        total += (
+            <double>p1_t.get(p1l, 0.0)
+            + <double>p2_t.get(p2, 0.0)
+            + <double>n1_t.get(n1, 0.0)
+            + <double>n2_t.get(n2, 0.0)
+            + <double>shape_t.get(shape, 0.0)
+            + <double>after_t.get(after if after and not after.isalnum() else "w", 0.0)
+            + <double>before_t.get(before if before and not before.isalnum() else "w", 0.0)
+            + <double>pos_t[pos]
+        )
+        pair = w_n1.get(w)
+        if pair:
+            total += <double>pair.get(n1, 0.0)
+        pair = p1_w.get(w)
+        if pair:
+            total += <double>pair.get(p1l, 0.0)
+        if qi and a < <Py_ssize_t>quotes[qi - 1].inner_end:
+            total += <double>in_quote_w[w]
+        ia = _left(marks, n_marks, a)
+        if (m_lo if a >= s_start else _left(marks, n_marks, s_start)) < ia:
+            total += q_before
+        ib = _left(marks, n_marks, b)
+        if ib < m_hi:
+            total += q_after
+        if w[:1] != word[:1]:
+            total += cap
+        if total > logit:
+            out.append(k)
+    return out
+
+
+cdef inline Py_ssize_t _left(list xs, Py_ssize_t n, Py_ssize_t x):
+    # bisect.bisect_left over a sorted list of ints
+    cdef Py_ssize_t lo = 0, hi = n, mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if <Py_ssize_t>xs[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def word_runs(str text, Py_ssize_t pos, Py_ssize_t end, heads):
+    """Start offsets, in ``[pos, end)``, of the runs of word characters that begin a word (no word
+    character before them, even before ``pos``) and whose characters, up to the end of the run
+    or ``end``, are one of ``heads`` (a set of strings)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, a
+    cdef list out = []
+    if end > n:
+        end = n
+    if pos < 0:
+        pos = 0
+    i = pos
+    if 0 < i < end and _word(PyUnicode_READ(kind, data, i - 1)):
+        while i < end and _word(PyUnicode_READ(kind, data, i)):
+            i += 1  # inside a word that began before pos
+    while i < end:
+        if not _word(PyUnicode_READ(kind, data, i)):
+            i += 1
+            continue
+        a = i
+        i += 1
+        while i < end and _word(PyUnicode_READ(kind, data, i)):
+            i += 1
+        if PyUnicode_Substring(text, a, i) in heads:
+            out.append(a)
+    return out
