@@ -15,7 +15,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 # constraints.txt pins every package to the versions last tested (pyproject.toml keeps the lower
 # bounds a library user needs); refresh it with `make constraints` after changing dependencies.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt setup.py claims/_speedups.pyx
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[app,dev,spark]'

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from claims import extract_article  # noqa: E402
 from claims.learn.cuemodel import mode  # noqa: E402
+from claims.speedups import mode as kernel_mode  # noqa: E402
 
 
 def main() -> None:
@@ -50,6 +51,7 @@ def main() -> None:
     if args.lang in (None, "en"):
         # the English cue model roughly doubles English time; label which cue source was measured
         print(f"en cues       {mode()} (CLAIMS_EN_MODEL: both, rules or model)")
+    print(f"kernel        {kernel_mode()} (CLAIMS_PURE=1: the pure-Python reference)")
     print(f"articles      {articles} per pass (avg {chars / articles:,.0f} chars)")
     print(f"claims        {claims} per pass")
     print(f"seconds       {dt:.2f} CPU, {wall:.2f} wall (fastest pass)")

@@ -29,7 +29,7 @@ def kernel() -> ModuleType | None:
         return None
     source = Path(__file__).with_name("_speedups.pyx")
     built = Path(_speedups.__file__)
-    if source.exists() and source.stat().st_mtime > built.stat().st_mtime:
+    if stale(source, built):
         warnings.warn(
             f"{source} changed after {built.name} was built; running the pure-Python code "
             "(rebuild with `make setup` or `pip install -e .`)",
@@ -38,6 +38,12 @@ def kernel() -> ModuleType | None:
         )
         return None
     return _speedups
+
+
+def stale(source: Path, built: Path) -> bool:
+    """Whether ``source`` was changed after ``built`` was compiled from it (a wheel ships no
+    source: never stale then)."""
+    return source.exists() and source.stat().st_mtime > built.stat().st_mtime
 
 
 def mode() -> str:

@@ -1,0 +1,201 @@
+"""The compiled kernel (claims/_speedups.pyx) gives what its pure-Python reference gives: word
+tokens, the word starts a literal pattern is tried at, the cue model's decisions, and so whole
+extractions, on our own fixtures, on generated text and on the real articles of ../shared."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims import extract_article
+from claims.lang import load
+from claims.learn.cuemodel import _START, load_model
+from claims.learn.features import quote_marks
+from claims.pipeline import context, cues, persons
+from claims.pipeline.frames.base import Doc
+from claims.pipeline.text import python_tokens, tokens
+from claims.speedups import kernel, stale
+
+ROOT = Path(__file__).resolve().parent
+SHARED = ROOT.parents[1] / "shared"
+K = kernel()
+needs_kernel = pytest.mark.skipif(K is None, reason="the compiled kernel is not built here (no C compiler?)")
+
+# the shapes tokenisation has to get right: joiners inside words and at their ends, dotted
+# abbreviations, digits, underscores, combining marks of Devanagari and Latin, ZWJ/ZWNJ, other scripts
+SAMPLES = [
+    "",
+    "Kassym-Jomart Tokayev said: “We’ll see.” The U.S.-led talks (3.5%) end at 5 p.m.",
+    "o'clock rock'n'roll -lead trail- a--b it's ’twas e.g. ...dots... x_y __init__ snake_case_1",
+    "प्रधानमंत्री नरेंद्र मोदी ने कहा कि भारत-रूस संबंध “मज़बूत” हैं। उन्होंने कहा, “हम साथ हैं।”",
+    "क्ष‍ि क्‌ष café naïve Zoë résumé ﬁ ½ ² ٣ 𝟙 日本語 Ωμέγα Москва́ שָׁלוֹם مرحبا ✓ 🙂",
+    "\n\n  \t trailing space and\nnew lines\r\n",
+]
+ALPHABET = st.sampled_from(list("aZ9_-'’. ,\n“”\"()कहाि्ं़‍‌éñ٣ü") + ["\u0301", "\u200d", "x"])
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    n = len(text)
+    out = [(0, n), (0, n // 2), (n // 3, n), (1, max(1, n - 1)), (n // 2, n // 2 + 7), (0, n + 10)]
+    if n < 120:  # every start and end, inside words too ("re|said" must not give "said")
+        out += [(a, n) for a in range(n)] + [(0, b) for b in range(n)]
+    return out
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", SAMPLES)
+def test_compiled_tokens_are_the_regex_tokens(text):
+    for a, b in _windows(text):
+        assert tokens(text, a, b) == python_tokens(text, a, b), (a, b)
+    assert all(type(t).__name__ == "Token" for t in tokens(text, 0, len(text)))
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 70))
+def test_compiled_tokens_on_generated_text(text, a, b):
+    assert tokens(text, a, b) == python_tokens(text, a, b)
+
+
+def _literal_patterns() -> list[cues.WordPattern]:
+    """Every pattern of the packs that the kernel may scan for: cues, dates, venue anchors, titles."""
+    out = []
+    for code in ("en", "hi"):
+        out.append(cues._compiled(code)[0])
+        out.append(context._date_words(code)[0])
+        out.append(context._anchor_pattern(code))
+        titled = persons._titled_patterns(code)
+        if titled:
+            out.append(titled[0])
+    out.append(context._venue_pattern("hi"))
+    return [p for p in out if p.heads is not None]
+
+
+@needs_kernel
+def test_every_literal_pattern_has_its_heads():
+    assert len(_literal_patterns()) >= 8
+
+
+HEADS_TEXT = ["said, told. According to, said-it resaid saidx Tuesday 9 January", "उसने कहा"]
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", [*SAMPLES, *HEADS_TEXT])
+def test_the_scan_of_heads_finds_what_the_search_finds(text):
+    for pattern in _literal_patterns():
+        for a, b in _windows(text):
+            b = min(b, len(text))
+            fast = [m.span() for m in pattern.finditer(text, a, b)]
+            assert fast == [m.span() for m in pattern.search_iter(text, a, b)], (pattern.regex.pattern[:40], a, b)
+
+
+@needs_kernel
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["said", "told", "says", "कहा", "ने", "Tuesday", "interview", " ", ", ", "-", "ि"])))
+def test_the_scan_of_heads_on_generated_text(parts):
+    text = "".join(parts)
+    for pattern in _literal_patterns():
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern.search_iter(text, 0, len(text))]
+
+
+def test_a_phrase_starting_with_no_word_character_is_searched():
+    assert cues.first_words(["said", "according to", "co-founder"]) == frozenset({"said", "according", "co"})
+    assert cues.first_words(["“quote", "said"]) is None  # may match where no word starts
+
+
+def _articles() -> list[str]:
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "fixtures").rglob("*.txt"))]
+    texts += SAMPLES
+    dev = SHARED / "data" / "polnear" / "dev" / "text"
+    if dev.is_dir():
+        texts += [p.read_text("utf-8") for p in sorted(dev.glob("*.txt"))[:30]]
+    return texts
+
+
+@needs_kernel
+def test_compiled_cue_scores_decide_as_the_python_scores():
+    model, pack = load_model(), load("en")
+    scorer = model.compiled
+    decided = 0
+    for text in _articles():
+        doc = Doc.build(text, pack)
+        words = tokens(text, 0, len(text))
+        starts = list(map(_START, words))
+        cands = K.candidates(words, model.vocab)
+        assert cands == [k for k, w in enumerate(words) if w.text.lower() in model.vocab]
+        marks = quote_marks(text)
+        got = scorer.accepted(doc, words, starts, cands, marks, model.logit)
+        assert got == scorer.accepted_python(doc, words, starts, cands, marks, model.logit)
+        decided += len(got)
+    assert decided > 10
+
+
+_EXTRACT = """
+import json, sys
+from claims import extract_article
+from claims.speedups import mode
+out = [mode()]
+for path in sys.argv[1:]:
+    ex = extract_article(open(path, encoding="utf-8").read(), article_id="a")
+    out.append([repr(c) for c in ex.claims] + [repr(ex.speakers)])
+print(json.dumps(out))
+"""
+
+
+def _extract_in(env_pure: bool, paths: list[str]) -> list:
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMS_PURE"}
+    if env_pure:
+        env["CLAIMS_PURE"] = "1"
+    run = subprocess.run([sys.executable, "-c", _EXTRACT, *paths], env=env, capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+@needs_kernel
+def test_whole_extractions_are_the_same_compiled_and_pure(tmp_path):
+    paths = [str(p) for p in sorted((ROOT / "fixtures").rglob("*.txt"))]
+    seed = SHARED / "seed" / "kz_csto_hi.txt"
+    if seed.exists():
+        paths.append(str(seed))
+    for i, text in enumerate(SAMPLES[1:5]):
+        (tmp_path / f"s{i}.txt").write_text(text, "utf-8")
+        paths.append(str(tmp_path / f"s{i}.txt"))
+    compiled, pure = _extract_in(False, paths), _extract_in(True, paths)
+    assert compiled[0] == "compiled" and pure[0] == "python"
+    assert compiled[1:] == pure[1:]
+    assert sum(len(x) for x in compiled[1:]) > len(paths)  # claims were found, not two empty lists
+
+
+def test_the_kernel_is_built_where_there_is_a_compiler():
+    if not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler: the pure-Python code runs")
+    if os.environ.get("CLAIMS_PURE"):
+        pytest.skip("CLAIMS_PURE is set")
+    assert K is not None, "claims._speedups was not built: reinstall with `make setup` (Cython needs gcc)"
+
+
+def test_an_edited_source_is_not_run_compiled(tmp_path):
+    built, source = tmp_path / "_speedups.so", tmp_path / "_speedups.pyx"
+    source.write_text("# the source")
+    built.write_bytes(b"\0")
+    assert not stale(source, built)
+    later = time.time() + 5
+    os.utime(source, (later, later))
+    assert stale(source, built)
+    assert not stale(tmp_path / "absent.pyx", built)  # a wheel ships the module without its source
+
+
+def test_pure_mode_is_chosen_by_the_environment():
+    env = {**os.environ, "CLAIMS_PURE": "1"}
+    code = "from claims.speedups import mode; print(mode())"
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "python"
+    assert extract_article("The minister said that the talks will go on.", lang="en").claims
