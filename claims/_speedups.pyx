@@ -211,3 +211,71 @@ def word_runs(str text, Py_ssize_t pos, Py_ssize_t end, heads):
         if PyUnicode_Substring(text, a, i) in heads:
             out.append(a)
     return out
+
+
+def char_positions(str text, Py_ssize_t start, Py_ssize_t end, str chars):
+    """Offsets, in ``[start, end)``, of the characters of ``text`` that are in ``chars``: the
+    matches of the character class ``[chars]``. ASCII characters are looked up in a table, others
+    compared with the few non-ASCII ``chars`` (quote marks, dandas)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, j, m = PyUnicode_GET_LENGTH(chars)
+    cdef Py_UCS4 c
+    cdef unsigned char ascii[128]
+    cdef Py_UCS4 wide[64]
+    cdef Py_ssize_t n_wide = 0
+    cdef list out = []
+    for i in range(128):
+        ascii[i] = 0
+    for j in range(m):
+        c = PyUnicode_READ(PyUnicode_KIND(chars), PyUnicode_DATA(chars), j)
+        if c < 128:
+            ascii[c] = 1
+        elif n_wide < 64:
+            wide[n_wide] = c
+            n_wide += 1
+        else:
+            raise ValueError("at most 64 characters beyond ASCII")
+    if end > n:
+        end = n
+    if start < 0:
+        start = 0
+    for i in range(start, end):
+        c = PyUnicode_READ(kind, data, i)
+        if c < 128:
+            if ascii[c]:
+                out.append(i)
+        else:
+            for j in range(n_wide):
+                if wide[j] == c:
+                    out.append(i)
+                    break
+    return out
+
+
+def first_in_ranges(str text, tuple ranges):
+    """Offset of the first character of ``text`` inside one of ``ranges`` (pairs of inclusive
+    code points, lowest first), or -1: ``re.search("[lo-hi...]", text)`` for a class of ranges."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_ssize_t i, j, m = len(ranges)
+    cdef Py_UCS4 c, lowest
+    cdef Py_UCS4 lo[32]
+    cdef Py_UCS4 hi[32]
+    if m == 0:
+        return -1
+    if m > 32:
+        raise ValueError("at most 32 ranges")
+    for j in range(m):
+        lo[j], hi[j] = ranges[j]
+    lowest = lo[0]
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c < lowest:
+            continue
+        for j in range(m):
+            if lo[j] <= c <= hi[j]:
+                return i
+    return -1

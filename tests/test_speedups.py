@@ -40,7 +40,7 @@ SAMPLES = [
     "क्ष‍ि क्‌ष café naïve Zoë résumé ﬁ ½ ² ٣ 𝟙 日本語 Ωμέγα Москва́ שָׁלוֹם مرحبا ✓ 🙂",
     "\n\n  \t trailing space and\nnew lines\r\n",
 ]
-ALPHABET = st.sampled_from(list("aZ9_-'’. ,\n“”\"()कहाि्ं़‍‌éñ٣ü") + ["\u0301", "\u200d", "x"])
+ALPHABET = st.sampled_from(list("aZ9_-'’. ,\n“”\"()कहाि्ं़‍‌éñ٣ü।!?«") + ["\u0301", "\u200d", "\ufe20", "\u200b", "x"])
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
@@ -199,3 +199,28 @@ def test_pure_mode_is_chosen_by_the_environment():
     run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "python"
     assert extract_article("The minister said that the talks will go on.", lang="en").claims
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 70))
+def test_character_scans_find_what_the_character_classes_find(text, a, b):
+    from claims.pipeline import normalise
+    from claims.pipeline.text import _char_class, char_positions
+
+    for chars in ("\"“”«»", ".?!", "।॥?!.", "'’‘\"“”"):
+        expected = [m.start() for m in _char_class(tuple(chars)).finditer(text, a, b)]
+        assert char_positions(text, chars, a, b) == expected
+    assert normalise._has_combining(text) == (normalise._COMBINING.search(text) is not None)
+    assert normalise._needs_table(text) == (normalise._NEEDS.search(text) is not None)
+
+
+@needs_kernel
+def test_character_scans_on_the_samples():
+    from claims.pipeline import normalise
+
+    for text in [*SAMPLES, "a\u0301", "\ufe2f", "\u1100x", "क़", "\u200b"]:
+        found = K.first_in_ranges(text, normalise._COMBINING_RANGES)
+        m = normalise._COMBINING.search(text)
+        assert found == (m.start() if m else -1)
+        assert normalise._needs_table(text) == (normalise._NEEDS.search(text) is not None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from claims.pipeline.text import Token
+from claims.pipeline.text import Token, char_positions
 
 QUOTE_MARKS = "\"“”«»"
 _QUOTE = re.compile("[" + QUOTE_MARKS + "]")
@@ -26,7 +26,7 @@ FAMILIES = (
 
 def quote_marks(text: str) -> list[int]:
     """Positions of the quote marks of ``text``, for :func:`context`."""
-    return [m.start() for m in _QUOTE.finditer(text)]
+    return char_positions(text, QUOTE_MARKS)
 
 
 def _shape(word: str) -> str:

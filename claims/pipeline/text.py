@@ -57,6 +57,15 @@ def _char_class(chars: tuple[str, ...]) -> re.Pattern:
     return re.compile("[" + "".join(re.escape(c) for c in sorted(set(chars))) + "]")
 
 
+def char_positions(text: str, chars: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets in ``text[start:end]`` of every character that is one of ``chars`` (at most 64 of
+    them beyond ASCII), in order; compiled when :mod:`claims.speedups` has the kernel."""
+    end = len(text) if end is None else end
+    if _KERNEL is not None:
+        return _KERNEL.char_positions(text, start, end, chars)
+    return [m.start() for m in _char_class(tuple(chars)).finditer(text, start, end)]
+
+
 @cache
 def _mark_pattern(marks: tuple[str, ...]) -> re.Pattern:
     """Quote marks, longest first: a pack may use two-character marks (''…'' in NYT copy)."""
@@ -116,12 +125,11 @@ def sentences(text: str, pack: Pack) -> list[Sentence]:
     out: list[Sentence] = []
     ends = set(pack.sentence_end)
     closers = {p[1] for p in pack.quote_pairs} | {")", "]", "’", "'"}
-    term = _char_class(tuple(ends))
+    terminators = "".join(sorted(ends))
     for p_index, (ps, pe) in enumerate(paragraphs(text)):
         start = ps
         i = ps
-        for mt in term.finditer(text, ps, pe):
-            i_ = mt.start()
+        for i_ in char_positions(text, terminators, ps, pe):
             if i_ < i:
                 continue
             i = i_
@@ -206,9 +214,15 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
     cur_len = 0
     cur_close = ""
     marks = _mark_pattern(tuple(opens) + tuple(closes))
+    # single-character marks (every pack but a two-character one) are found by a character scan
+    single = "".join(sorted(set(opens) | closes)) if all(len(m) == 1 for m in (*opens, *closes)) else None
     for n, (ps, pe) in enumerate(paras):
-        for mt in marks.finditer(text, ps, pe):
-            i, ch = mt.start(), mt.group()
+        found = (
+            [(i, text[i], i + 1) for i in char_positions(text, single, ps, pe)]
+            if single is not None
+            else [(mt.start(), mt.group(), mt.end()) for mt in marks.finditer(text, ps, pe)]
+        )
+        for i, ch, mark_end in found:
             if cur_open is None:
                 if ch in opens and (ch not in "'’‘" or _is_open_ok(text, i)):
                     cur_open, cur_len, cur_close = i, len(ch), opens[ch]
@@ -220,7 +234,7 @@ def quotes(text: str, pack: Pack, paras: list[tuple[int, int]] | None = None) ->
                 and ch in "”»"
                 and cur_close in "”»"
             ):
-                out.append(Quote(cur_open, mt.end(), cur_open + cur_len, i, True))
+                out.append(Quote(cur_open, mark_end, cur_open + cur_len, i, True))
                 cur_open = None
         if cur_open is not None:
             nxt = paras[n + 1] if n + 1 < len(paras) else None
