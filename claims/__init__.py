@@ -7,8 +7,12 @@
 
 from __future__ import annotations
 
-from claims.model import CLAIM_FIELDS, Claim, Extraction, Speaker
-from claims.pipeline.engine import extract_article
+from claims import speedups
+
+speedups.install()  # compiled copies of the extraction modules, when built and current
+
+from claims.model import CLAIM_FIELDS, Claim, Extraction, Speaker  # noqa: E402
+from claims.pipeline.engine import extract_article  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["extract", "extract_article", "Claim", "Speaker", "Extraction", "CLAIM_FIELDS", "__version__"]
