@@ -38,7 +38,15 @@ from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.extracted import ExtractedClaims
 from claims.store.grouping import group_article_claims
-from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
+from claims.store.ingest import (
+    CLASH_SUFFIX,
+    LIMITS,
+    _check_lengths,
+    _claim_values,
+    _new_claim,
+    checkworthy_values,
+    text_hash,
+)
 from claims.store.linking import PersonLinker, candidate_persons, lock_persons, now
 from claims.store.schema import article_speakers, articles, claims, persons
 from claims.store.statuses import Statuses, load_statuses
@@ -68,6 +76,9 @@ class _Pending:
     hash: str
     fields: dict[str, str]
     extraction: Extraction | None = None
+    # per claim of the extraction, its check-worthiness as stored, computed where it was
+    # extracted (a worker, the claims file); None (for all, or one claim): scored at the write
+    checks: list[dict[str, Any] | None] | None = None
 
 
 def _clean(a: Article) -> tuple[str, dict[str, str]]:
@@ -82,14 +93,21 @@ def _clean(a: Article) -> tuple[str, dict[str, str]]:
     return a.text.replace("\x00", ""), {k: v.replace("\x00", "") for k, v in fields.items()}
 
 
-def _extract_chunk(chunk: list[Article], lang: str | None) -> list[Extraction | str]:
-    """Worker: extractions (the article id is the key already resolved), or why one failed."""
-    out: list[Extraction | str] = []
+_Outcome = tuple[Extraction, list[dict[str, Any] | None]] | str
+
+
+def _extract_chunk(chunk: list[Article], lang: str | None) -> list[_Outcome]:
+    """Worker: each article's extraction (the article id is the key already resolved) with its
+    claims' check-worthiness as stored (scored here, on every core, not in the writer), or why it
+    failed."""
+    out: list[_Outcome] = []
     for a in chunk:
         try:
-            out.append(extract_article(a.text, lang=lang, article_id=a.article_id))
+            ex = extract_article(a.text, lang=lang, article_id=a.article_id)
         except Exception as e:  # one bad article never stops the batch
             out.append(f"extraction failed: {e!r}")
+            continue
+        out.append((ex, [checkworthy_values(c) for c in ex.claims]))
     return out
 
 
@@ -219,6 +237,7 @@ def _write_batch(
         if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
             p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
             p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
+            p.checks = None  # scored below
         stored.add(p.hash)
         taken.add(p.key)
         todo.append(p)
@@ -279,9 +298,13 @@ def _write_batch(
     for r, sid in zip(sp_rows, sp_ids, strict=True):
         speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
     claim_rows = []
-    for aid, ex in zip(art_ids, exs, strict=True):
+    for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
         local = speakers[aid]
-        claim_rows.extend(_new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local)) for c in ex.claims)
+        checks = p.checks or [None] * len(p.extraction.claims)
+        claim_rows.extend(
+            _new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local, check))
+            for c, check in zip(p.extraction.claims, checks, strict=True)
+        )
     if pg:
         _copy_rows(conn, claims, claim_rows)
     elif claim_rows:
@@ -343,7 +366,7 @@ def bulk_ingest(
             if isinstance(result, str):
                 fail(article.origin, result)
             else:
-                pending.extraction = result
+                pending.extraction, pending.checks = result
                 batch.append(pending)
             progress(1)
             if len(batch) >= batch_size:
@@ -371,7 +394,7 @@ def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) ->
 
 def _from_file(
     items: Iterable[_Keyed | _Passed], extracted: ExtractedClaims, lang: str | None
-) -> Iterator[_Passed | tuple[_Keyed, Extraction | str]]:
+) -> Iterator[_Passed | tuple[_Keyed, _Outcome]]:
     """The outcomes map_ordered would give, read from a claims file instead of extracted. An
     article stored under another id than its own (its id taken by another text) is extracted
     here after all: its claim ids derive from the id it is stored under."""
@@ -381,7 +404,8 @@ def _from_file(
         elif item.article_id != item.pending.article.article_id.replace("\x00", ""):
             yield item, _extract_chunk([item], lang)[0]
         else:
-            yield item, extracted.extraction(item.article_id, item.text)
+            ex, checks = extracted.scored_extraction(item.article_id, item.text)
+            yield item, ex if isinstance(ex, str) else (ex, checks)
 
 
 class _Writer:
