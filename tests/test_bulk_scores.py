@@ -65,9 +65,7 @@ def _refuse_scoring(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_claims_file_carries_the_score_and_the_load_stores_it_as_ingest_does(
-    store_url, tmp_path, monkeypatch, jobs
-):
+def test_a_claims_file_carries_the_score_and_the_load_stores_it_as_ingest_does(store_url, tmp_path, monkeypatch, jobs):
     want = _reference(tmp_path)
     path = _extract(tmp_path, jobs)  # with "2", scored on the worker processes
     assert pq.read_schema(path).names == [*CLAIM_FIELDS, *SCORE_FIELDS]

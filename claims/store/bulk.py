@@ -37,7 +37,7 @@ from claims.pipeline.names import is_subname, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.extracted import ExtractedClaims
-from claims.store.grouping import group_article_claims
+from claims.store.grouping import ClaimCache, ClaimText, group_units, prepare, write_grouped
 from claims.store.ingest import (
     CLASH_SUFFIX,
     LIMITS,
@@ -216,9 +216,17 @@ def _next_ids(conn: Connection, table: Any, n: int) -> list[int]:
 
 
 def _write_batch(
-    conn: Connection, batch: list[_Pending], statuses: Statuses, analyst: str, lang: str | None, counts: BulkCounts
+    conn: Connection,
+    batch: list[_Pending],
+    statuses: Statuses,
+    analyst: str,
+    lang: str | None,
+    counts: BulkCounts,
+    cache: ClaimCache | None = None,
 ) -> list[_Pending]:
-    """Store the extracted articles of ``batch`` in this transaction; returns those stored."""
+    """Store the extracted articles of ``batch`` in this transaction, their claims grouped as one
+    article per transaction would group them; returns those stored. ``cache`` keeps the claims
+    read for grouping between the batches of one load."""
     pg = conn.dialect.name == "postgresql"
     check_can_edit(conn, analyst)
     lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
@@ -305,11 +313,35 @@ def _write_batch(
             _new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local, check))
             for c, check in zip(p.extraction.claims, checks, strict=True)
         )
+    # Grouping, each article as its own transaction would group it (group_units), decided before
+    # the claims are written on PostgreSQL so that each row is COPY'd with its group id: the
+    # claims' ids come from the sequence first. SQLite inserts them and updates those that joined.
     if pg:
-        _copy_rows(conn, claims, claim_rows)
+        for r, cid in zip(claim_rows, _next_ids(conn, claims, len(claim_rows)), strict=True):
+            r["id"] = cid
     elif claim_rows:
-        conn.execute(insert(claims), claim_rows)
-    group_article_claims(conn, art_ids)  # each new claim joins the group of the same claim stored before
+        ids = conn.execute(insert(claims).returning(claims.c.id, sort_by_parameter_order=True), claim_rows).scalars()
+        for r, cid in zip(claim_rows, list(ids), strict=True):
+            r["id"] = cid
+    units: dict[int, list[ClaimText]] = {aid: [] for aid in art_ids}
+    for r in claim_rows:
+        units[r["article_id"]].append(
+            prepare(
+                r["id"],
+                r["content"],
+                r["lang"],
+                person_id=r["person_id"],
+                speaker=r["speaker"],
+                article_id=r["article_id"],
+                folded=r["content_folded"],  # search_key(content), computed for the row already
+            )
+        )
+    grouped = group_units(conn, list(units.values()), cache=cache)
+    if pg:
+        for r in claim_rows:
+            r["group_id"] = grouped.joined.get(r["id"])
+        _copy_rows(conn, claims, claim_rows)
+    write_grouped(conn, grouped, written={r["id"] for r in claim_rows} if pg else frozenset())
     counts.new += len(todo)
     counts.claims += len(claim_rows)
     return todo
@@ -418,6 +450,7 @@ class _Writer:
     def __init__(self, engine: Engine, statuses: Statuses, analyst: str, lang: str | None) -> None:
         self.engine, self.statuses, self.analyst, self.lang = engine, statuses, analyst, lang
         self.counts = BulkCounts()  # the writer's own: the reading side counts in its own object
+        self.cache = ClaimCache()  # claims read for grouping, kept from batch to batch
         self.error: BaseException | None = None
         self.queue: queue.Queue[list[_Pending] | None] = queue.Queue(maxsize=1)
         self.thread = threading.Thread(target=self._run, name="claims-bulk-writer", daemon=True)
@@ -430,7 +463,7 @@ class _Writer:
             try:
                 t0 = time.perf_counter()
                 with writing(self.engine) as conn:
-                    _write_batch(conn, batch, self.statuses, self.analyst, self.lang, self.counts)
+                    _write_batch(conn, batch, self.statuses, self.analyst, self.lang, self.counts, self.cache)
                 self.counts.write_seconds += time.perf_counter() - t0
                 self.counts.batches += 1
             except BaseException as e:  # handed to the caller, which raises it

@@ -64,7 +64,7 @@ class ExtractedClaims:
         # and its claims are scored at load
         self.scored = all(f in table.column_names for f in SCORE_FIELDS)
         columns, schema = (
-            ([*CLAIM_FIELDS, *SCORE_FIELDS], claims_file_schema())
+            ([*CLAIM_FIELDS, *SCORE_FIELDS], _lenient(claims_file_schema()))
             if self.scored
             else (list(CLAIM_FIELDS), claim_schema())
         )
@@ -104,7 +104,8 @@ class ExtractedClaims:
             current = scorer_version()
             for r in rows:
                 score, reasons, scorer = (r.pop(f) for f in SCORE_FIELDS)
-                checks.append(stored_checkworthy(score, reasons) if scorer == current else None)
+                ok = scorer == current and score is not None and reasons is not None
+                checks.append(stored_checkworthy(score, reasons) if ok else None)
         else:
             checks = [None] * len(rows)
         claims = [Claim(**r) for r in rows]
@@ -123,6 +124,13 @@ class ExtractedClaims:
     def unused(self) -> list[str]:
         """Article ids of the file that no input article has (a mismatched pair of files)."""
         return sorted((set(self._runs) | set(self.errors)) - self._used)
+
+
+def _lenient(schema: Any) -> Any:
+    """``schema`` with the score columns nullable: a claim row without a score is scored at load."""
+    import pyarrow as pa
+
+    return pa.schema([f.with_nullable(True) if f.name in SCORE_FIELDS else f for f in schema])
 
 
 def _read(path: Path):
