@@ -62,6 +62,8 @@ class BulkCounts:
     claims: int = 0
     batches: int = 0
     write_seconds: float = 0.0  # time in the write transactions alone (the bench's store load rate)
+    grouped: int = 0  # new claims that joined or made a group
+    scored_at_load: int = 0  # claims whose check-worthiness the writer computed (none carried)
     failures: list[str] = field(default_factory=list)
     unused_claims: list[str] = field(default_factory=list)  # with a claims file: ids no article took
 
@@ -309,6 +311,7 @@ def _write_batch(
     for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
         local = speakers[aid]
         checks = p.checks or [None] * len(p.extraction.claims)
+        counts.scored_at_load += sum(1 for check in checks if check is None)
         claim_rows.extend(
             _new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local, check))
             for c, check in zip(p.extraction.claims, checks, strict=True)
@@ -341,7 +344,9 @@ def _write_batch(
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
         _copy_rows(conn, claims, claim_rows)
-    write_grouped(conn, grouped, written={r["id"] for r in claim_rows} if pg else frozenset())
+    new_ids = {r["id"] for r in claim_rows}
+    write_grouped(conn, grouped, written=new_ids if pg else frozenset())
+    counts.grouped += sum(1 for cid in grouped.joined if cid in new_ids)
     counts.new += len(todo)
     counts.claims += len(claim_rows)
     return todo
@@ -487,6 +492,8 @@ class _Writer:
         counts.claims += w.claims
         counts.batches += w.batches
         counts.write_seconds += w.write_seconds
+        counts.grouped += w.grouped
+        counts.scored_at_load += w.scored_at_load
         if raise_error:
             self._raise()
 
