@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from pathlib import Path
 
 import regex
 
@@ -281,11 +280,11 @@ def scorer_version() -> str:
     the same fingerprint; after a retraining or a change to a pack's word classes it differs, and
     the load scores the claim again instead of storing a stale score. 16 hex digits."""
     from claims.lang import available
-    from claims.pipeline import normalise
 
     h = hashlib.sha256()
-    for module in (__file__, normalise.__file__):
-        h.update(Path(module).read_bytes())
+    # read as package resources, not by __file__: Spark executors import the package from a zip
+    for package, module in (("claims.learn", "checkworthy.py"), ("claims.pipeline", "normalise.py")):
+        h.update(resources.files(package).joinpath(module).read_bytes())
     for lang in sorted(available()):
         lang_dir = resources.files("claims.lang").joinpath(lang)
         try:
