@@ -157,3 +157,35 @@ def test_real_news_groups_the_same_in_bulk(shared, two_stores, tmp_path):
     bulk_ingest(engine, articles, batch_size=16, jobs=1)
     assert _groups(engine) == want
     engine.dispose()
+
+
+def test_the_claim_cache_reuses_only_what_the_content_gives():
+    """Between batches a claim's row may change (a corrected speaker, a merge, a re-extraction's
+    new content): the cache takes speaker, person and group from the row every time, and reads
+    the words again when the content is not the one it holds."""
+    from types import SimpleNamespace
+
+    from claims.store.grouping import ClaimCache
+
+    def row(**kw):
+        base = dict(
+            id=7,
+            content="the new bridge will cost 40 million dollars",
+            lang="en",
+            person_id=1,
+            speaker="John Smith",
+            corrected_speaker="",
+            group_id=None,
+            article_id=3,
+        )
+        return SimpleNamespace(**{**base, **kw})
+
+    cache = ClaimCache(limit=4)
+    first = cache.read(row())
+    again = cache.read(row(person_id=2, corrected_speaker="Mary Jones", group_id=9))
+    assert again is first and (again.person_id, again.speaker, again.group_id) == (2, "mary jones", 9)
+    changed = cache.read(row(content="the new bridge will cost 55 million dollars"))
+    assert changed is not first and "55" in changed.numbers and "40" not in changed.numbers
+    for i in range(10):  # bounded: the oldest go first
+        cache.read(row(id=100 + i))
+    assert len(cache.items) <= 4
