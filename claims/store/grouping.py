@@ -167,6 +167,8 @@ def similarity(a: ClaimText, b: ClaimText) -> float:
     0 when the shorter claim's terms are mostly not in the longer (see :data:`MIN_OVERLAP`)."""
     if not a.terms or not b.terms:
         return 0.0
+    if a.norm == b.norm:
+        return 100.0  # what the rules below give the same words (an archive repeats its claims)
     short, long_ = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
     shared = len(short.term_set & long_.term_set)
     if shared / len(short.terms) < MIN_OVERLAP or shared / len(long_.terms) < MIN_COVER:
