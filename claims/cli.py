@@ -18,7 +18,10 @@ from claims.evaluation import Score, read_gold, score_article
 from claims.formats import ParquetRowWriter, RowWriter
 from claims.inputs import InputError, iter_articles
 from claims.lang import available
+from claims.learn.checkworthy import SCORE_FIELDS
 from claims.model import CLAIM_FIELDS
+
+CLAIMS_FILE_FIELDS = (*CLAIM_FIELDS, *SCORE_FIELDS)  # Parquet output: the contract, then check-worthiness
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -34,7 +37,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with _sink(args) as writer:
         items = tqdm(
             extract_items(
-                iter_articles(args.paths), args.lang, jobs=jobs, render=args.format if jobs > 1 and text_out else None
+                iter_articles(args.paths),
+                args.lang,
+                jobs=jobs,
+                render=args.format if jobs > 1 and text_out else None,
+                score=not text_out,  # a claims file carries check-worthiness for a bulk load
             ),
             desc="articles" if jobs == 1 else f"articles ({jobs} jobs)",
             unit=" art",
@@ -78,7 +85,7 @@ def _sink(args: argparse.Namespace) -> Iterator[RowWriter | ParquetRowWriter]:
         target: Any = sys.stdout.buffer
     else:
         target = args.output
-    writer = ParquetRowWriter(target, CLAIM_FIELDS)
+    writer = ParquetRowWriter(target, CLAIMS_FILE_FIELDS)
     try:
         yield writer
     finally:

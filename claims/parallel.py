@@ -47,14 +47,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def extract_one(article: Article, lang: str | None) -> Extracted:
-    """Extract one article, turning an engine failure into a report (one bad article never stops a batch)."""
+def extract_one(article: Article, lang: str | None, score: bool = False) -> Extracted:
+    """Extract one article, turning an engine failure into a report (one bad article never stops a
+    batch). With ``score`` each row also has the claim's check-worthiness
+    (:func:`claims.learn.checkworthy.score_fields`: the claims file's columns), computed here on
+    the worker so that a bulk load of the file need not."""
     from claims import extract_article
 
     try:
         ex = extract_article(article.text, lang=lang, article_id=article.article_id)
     except Exception as e:
         return Extracted(article, [], f"extraction failed: {e!r}", os.getpid())
+    if score:
+        from claims.learn.checkworthy import score_fields
+
+        return Extracted(article, [{**c.to_dict(), **score_fields(c)} for c in ex.claims], None, os.getpid())
     return Extracted(article, [c.to_dict() for c in ex.claims], None, os.getpid())
 
 
@@ -70,14 +77,14 @@ def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
     return buf.getvalue()[start:]
 
 
-def _work(chunk: list[Article], arg: tuple[str | None, str | None]) -> list[tuple[Any, str | None, int, int]]:
+def _work(chunk: list[Article], arg: tuple[str | None, str | None, bool]) -> list[tuple[Any, str | None, int, int]]:
     # the article is not sent back: the parent still holds it, and texts are the bulk of the bytes.
     # With a text format the worker writes the lines too: the parent then only copies strings,
     # where decoding and encoding claim dicts would make it the bottleneck on a few cores
-    lang, fmt = arg
+    lang, fmt, score = arg
     out: list[tuple[Any, str | None, int, int]] = []
     for a in chunk:
-        r = extract_one(a, lang)
+        r = extract_one(a, lang, score)
         if fmt is not None and r.error is None:
             out.append((render_rows(r.rows, fmt), None, r.pid, len(r.rows)))
         else:
@@ -99,11 +106,13 @@ def extract_items(
     jobs: int = 1,
     chunk: int = CHUNK_ARTICLES,
     render: str | None = None,
+    score: bool = False,
 ) -> Iterator[Extracted | InputError]:
     """Each input item's outcome, in input order: :class:`Extracted` for an article, the
     :class:`InputError` itself for input that could not be read. ``jobs`` > 1 uses a process pool.
-    ``render`` ("jsonl" or "csv") has the claims come back as written lines (``Extracted.text``)."""
-    for out in map_ordered(_work, items, (lang, render), jobs=jobs, chunk=chunk):
+    ``render`` ("jsonl" or "csv") has the claims come back as written lines (``Extracted.text``);
+    ``score`` adds each claim's check-worthiness to its row (the claims file's columns)."""
+    for out in map_ordered(_work, items, (lang, render, score), jobs=jobs, chunk=chunk):
         if isinstance(out, InputError):
             yield out
             continue

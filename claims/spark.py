@@ -8,7 +8,9 @@ Each partition is read as Arrow record batches (``mapInArrow``: no row-by-row co
 the JVM) and every article goes through the same :func:`claims.extract_article` as the CLI, so the
 claims are the CLI's. A bad row (no text, empty, over the size limit, or one the engine fails on)
 does not fail the job: it comes out as one row with ``article_id`` and ``error`` set and the
-claim columns null. The executors need this package installed (a wheel; see README "Scale").
+claim columns null. Each claim row carries its check-worthiness (``checkworthy``,
+``checkworthy_reasons``, ``checkworthy_scorer``), computed on the executors. The executors need
+this package installed (a wheel; see README "Scale").
 
 As a job: ``spark-submit -m claims.spark INPUT OUTPUT`` or ``python -m claims.spark INPUT OUTPUT``
 reads Parquet articles and writes Parquet claims to OUTPUT and bad rows to OUTPUT_errors.
@@ -21,7 +23,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from claims.formats import claim_schema
+from claims.formats import claims_file_schema
 from claims.inputs import check_text
 
 if TYPE_CHECKING:  # pyspark is the optional "spark" extra; the module imports without it
@@ -32,10 +34,11 @@ ERROR_COLUMN = "error"
 
 
 def result_arrow_schema() -> pa.Schema:
-    """The contract's claim columns (nullable, for error rows) and the ``error`` column."""
+    """The claims file's columns (the contract's, then check-worthiness: :func:`claims_file_schema`),
+    nullable for error rows, and the ``error`` column."""
     import pyarrow as pa
 
-    fields = [f.with_nullable(True) for f in claim_schema()]
+    fields = [f.with_nullable(True) for f in claims_file_schema()]
     return pa.schema([*fields, pa.field(ERROR_COLUMN, pa.string(), nullable=True)])
 
 
@@ -51,6 +54,7 @@ def _extract_batches(batches: Iterator[pa.RecordBatch], lang: str | None) -> Ite
     import pyarrow as pa
 
     from claims import extract_article
+    from claims.learn.checkworthy import score_fields
 
     schema = result_arrow_schema()
     blank = dict.fromkeys(schema.names)
@@ -71,7 +75,8 @@ def _extract_batches(batches: Iterator[pa.RecordBatch], lang: str | None) -> Ite
                 except Exception as e:  # one bad article never fails the job
                     problem = f"extraction failed: {e!r}"
                 else:
-                    rows.extend({**c.to_dict(), ERROR_COLUMN: None} for c in ex.claims)
+                    # scored here, on the executors: a bulk load of the output stores the score as is
+                    rows.extend({**c.to_dict(), **score_fields(c), ERROR_COLUMN: None} for c in ex.claims)
                     continue
             rows.append({**blank, "article_id": article_id, ERROR_COLUMN: problem})
         yield pa.RecordBatch.from_pylist(rows, schema=schema)

@@ -9,9 +9,10 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from claims.cli import main
-from claims.formats import claim_schema
+from claims.formats import claim_schema, claims_file_schema
 from claims.inputs import Article, InputError, iter_articles
-from claims.model import CLAIM_FIELDS
+from claims.learn.checkworthy import SCORE_FIELDS, assess_claim, scorer_version
+from claims.model import CLAIM_FIELDS, Claim
 
 HI = "मंत्री राम प्रसाद ने कहा कि सड़क बनेगी।"
 EN = "Mayor Ana Ruiz said taxes would not rise."
@@ -37,12 +38,17 @@ def test_parquet_output_has_the_contract_schema_and_the_jsonl_rows(tmp_path, cap
     assert main(["extract", str(src), "-o", str(tmp_path / "c.jsonl"), "--no-progress"]) == 0
     assert main(["extract", str(src), "--format", "parquet", "-o", str(tmp_path / "c.parquet"), "--no-progress"]) == 0
     table = pq.read_table(tmp_path / "c.parquet")
-    assert table.schema.names == list(CLAIM_FIELDS)
-    assert table.schema.equals(claim_schema())
+    assert table.schema.names == [*CLAIM_FIELDS, *SCORE_FIELDS]  # the contract, then check-worthiness
+    assert table.schema.equals(claims_file_schema())
+    assert table.select(list(CLAIM_FIELDS)).schema.equals(claim_schema())
     assert table.schema.field("flags").type == pa.list_(pa.string())
     assert table.schema.field("content_start").type == pa.int64()
     jsonl = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text("utf-8").splitlines()]
-    assert table.to_pylist() == jsonl and len(jsonl) == 2
+    assert table.select(list(CLAIM_FIELDS)).to_pylist() == jsonl and len(jsonl) == 2
+    for row in table.to_pylist():  # the score extraction computed is the scorer's, with its fingerprint
+        check = assess_claim(Claim(**{k: row[k] for k in CLAIM_FIELDS}))
+        assert (row["checkworthy"], row["checkworthy_reasons"]) == (check.score, check.reasons)
+        assert row["checkworthy_scorer"] == scorer_version()
 
 
 def test_parquet_input_rows_metadata_and_bad_rows(tmp_path):

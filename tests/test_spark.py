@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from claims.cli import main as cli_main
-from claims.formats import claim_schema
+from claims.formats import claims_file_schema
 
 pytest.importorskip("pyspark")
 if shutil.which("java") is None and not os.environ.get("CI"):  # `make test` installs one when root
@@ -65,7 +65,7 @@ def test_spark_gives_the_cli_claims_and_reports_bad_rows(spark, tmp_path, capsys
 
     df = spark.read.parquet(str(src)).repartition(2)  # two partitions: both executor slots work
     claims, errors = split_errors(extract_claims(df))
-    assert claims.columns == claim_schema().names
+    assert claims.columns == claims_file_schema().names  # the contract's, then check-worthiness
     spark_rows = sorted(claims.toArrow().to_pylist(), key=_key)
     assert spark_rows == cli_rows and len(cli_rows) >= 3
     bad = {r["article_id"]: r["error"] for r in errors.collect()}
@@ -89,7 +89,7 @@ def test_spark_submit_entry_point(spark, tmp_path, capsys):
     assert spark_main([str(src), str(out), "--master", "local[2]"]) == 1  # two bad rows
     assert "2 bad rows" in capsys.readouterr().err
     claims = pq.read_table(out)
-    assert claims.schema.names == claim_schema().names
+    assert claims.schema.names == claims_file_schema().names
     assert {"en1", "hi1"} <= set(claims.column("article_id").to_pylist())
     errors = pq.read_table(str(out) + "_errors").to_pylist()
     assert sorted(e["article_id"] for e in errors) == ["blank", "null"]

@@ -19,6 +19,7 @@ article counts for the claim, an unnamed one and a request or belief against it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import tomllib
@@ -269,3 +270,45 @@ def assess_claim(c: object) -> Check:
         speaker_role=getattr(c, "speaker_role", "") or "",
         flags=flags,
     )
+
+
+@cache
+def scorer_version() -> str:
+    """A short fingerprint of everything :func:`assess` reads: this module's code, the engine's
+    folding, every pack's ``[checkworthy]`` table and every shipped model. A score carried in a
+    claims file (:mod:`claims.formats`, ``checkworthy_scorer``) is used by a bulk load only under
+    the same fingerprint; after a retraining or a change to a pack's word classes it differs, and
+    the load scores the claim again instead of storing a stale score. 16 hex digits."""
+    from claims.lang import available
+
+    h = hashlib.sha256()
+    # read as package resources, not by __file__: Spark executors import the package from a zip
+    for package, module in (("claims.learn", "checkworthy.py"), ("claims.pipeline", "normalise.py")):
+        h.update(resources.files(package).joinpath(module).read_bytes())
+    for lang in sorted(available()):
+        lang_dir = resources.files("claims.lang").joinpath(lang)
+        try:
+            table = tomllib.loads(lang_dir.joinpath("pack.toml").read_text("utf-8")).get("checkworthy", {})
+        except (FileNotFoundError, NotADirectoryError):
+            table = {}
+        h.update(f"\0{lang}\0".encode() + json.dumps(table, sort_keys=True, ensure_ascii=False).encode())
+        try:
+            h.update(lang_dir.joinpath(f"model/{MODEL_FILE}").read_bytes())
+        except (FileNotFoundError, NotADirectoryError):
+            h.update(b"\0no model")
+    return h.hexdigest()[:16]
+
+
+# the columns a claims file (Parquet, Arrow, Spark) carries after the contract's, in this order
+SCORE_FIELDS = ("checkworthy", "checkworthy_reasons", "checkworthy_scorer")
+
+
+def score_fields(c: object) -> dict[str, object]:
+    """The :data:`SCORE_FIELDS` of a claim as extraction writes them: the score, the reasons as a
+    list and the :func:`scorer_version` they were computed under (see :func:`assess_claim`)."""
+    check = assess_claim(c)
+    return {
+        "checkworthy": check.score,
+        "checkworthy_reasons": list(check.reasons),
+        "checkworthy_scorer": scorer_version(),
+    }

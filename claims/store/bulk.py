@@ -37,8 +37,16 @@ from claims.pipeline.names import is_subname, skeleton
 from claims.store.accounts import check_can_edit
 from claims.store.db import writing
 from claims.store.extracted import ExtractedClaims
-from claims.store.grouping import group_article_claims
-from claims.store.ingest import CLASH_SUFFIX, LIMITS, _check_lengths, _claim_values, _new_claim, text_hash
+from claims.store.grouping import ClaimCache, ClaimText, group_units, prepare, write_grouped
+from claims.store.ingest import (
+    CLASH_SUFFIX,
+    LIMITS,
+    _check_lengths,
+    _claim_values,
+    _new_claim,
+    checkworthy_values,
+    text_hash,
+)
 from claims.store.linking import PersonLinker, candidate_persons, lock_persons, now
 from claims.store.schema import article_speakers, articles, claims, persons
 from claims.store.statuses import Statuses, load_statuses
@@ -54,6 +62,8 @@ class BulkCounts:
     claims: int = 0
     batches: int = 0
     write_seconds: float = 0.0  # time in the write transactions alone (the bench's store load rate)
+    grouped: int = 0  # new claims that joined or made a group
+    scored_at_load: int = 0  # claims whose check-worthiness the writer computed (none carried)
     failures: list[str] = field(default_factory=list)
     unused_claims: list[str] = field(default_factory=list)  # with a claims file: ids no article took
 
@@ -68,6 +78,9 @@ class _Pending:
     hash: str
     fields: dict[str, str]
     extraction: Extraction | None = None
+    # per claim of the extraction, its check-worthiness as stored, computed where it was
+    # extracted (a worker, the claims file); None (for all, or one claim): scored at the write
+    checks: list[dict[str, Any] | None] | None = None
 
 
 def _clean(a: Article) -> tuple[str, dict[str, str]]:
@@ -82,14 +95,21 @@ def _clean(a: Article) -> tuple[str, dict[str, str]]:
     return a.text.replace("\x00", ""), {k: v.replace("\x00", "") for k, v in fields.items()}
 
 
-def _extract_chunk(chunk: list[Article], lang: str | None) -> list[Extraction | str]:
-    """Worker: extractions (the article id is the key already resolved), or why one failed."""
-    out: list[Extraction | str] = []
+_Outcome = tuple[Extraction, list[dict[str, Any] | None]] | str
+
+
+def _extract_chunk(chunk: list[Article], lang: str | None) -> list[_Outcome]:
+    """Worker: each article's extraction (the article id is the key already resolved) with its
+    claims' check-worthiness as stored (scored here, on every core, not in the writer), or why it
+    failed."""
+    out: list[_Outcome] = []
     for a in chunk:
         try:
-            out.append(extract_article(a.text, lang=lang, article_id=a.article_id))
+            ex = extract_article(a.text, lang=lang, article_id=a.article_id)
         except Exception as e:  # one bad article never stops the batch
             out.append(f"extraction failed: {e!r}")
+            continue
+        out.append((ex, [checkworthy_values(c) for c in ex.claims]))
     return out
 
 
@@ -198,9 +218,17 @@ def _next_ids(conn: Connection, table: Any, n: int) -> list[int]:
 
 
 def _write_batch(
-    conn: Connection, batch: list[_Pending], statuses: Statuses, analyst: str, lang: str | None, counts: BulkCounts
+    conn: Connection,
+    batch: list[_Pending],
+    statuses: Statuses,
+    analyst: str,
+    lang: str | None,
+    counts: BulkCounts,
+    cache: ClaimCache | None = None,
 ) -> list[_Pending]:
-    """Store the extracted articles of ``batch`` in this transaction; returns those stored."""
+    """Store the extracted articles of ``batch`` in this transaction, their claims grouped as one
+    article per transaction would group them; returns those stored. ``cache`` keeps the claims
+    read for grouping between the batches of one load."""
     pg = conn.dialect.name == "postgresql"
     check_can_edit(conn, analyst)
     lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
@@ -219,6 +247,7 @@ def _write_batch(
         if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
             p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
             p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
+            p.checks = None  # scored below
         stored.add(p.hash)
         taken.add(p.key)
         todo.append(p)
@@ -279,14 +308,45 @@ def _write_batch(
     for r, sid in zip(sp_rows, sp_ids, strict=True):
         speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
     claim_rows = []
-    for aid, ex in zip(art_ids, exs, strict=True):
+    for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
         local = speakers[aid]
-        claim_rows.extend(_new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local)) for c in ex.claims)
+        checks = p.checks or [None] * len(p.extraction.claims)
+        counts.scored_at_load += sum(1 for check in checks if check is None)
+        claim_rows.extend(
+            _new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local, check))
+            for c, check in zip(p.extraction.claims, checks, strict=True)
+        )
+    # Grouping, each article as its own transaction would group it (group_units), decided before
+    # the claims are written on PostgreSQL so that each row is COPY'd with its group id: the
+    # claims' ids come from the sequence first. SQLite inserts them and updates those that joined.
     if pg:
-        _copy_rows(conn, claims, claim_rows)
+        for r, cid in zip(claim_rows, _next_ids(conn, claims, len(claim_rows)), strict=True):
+            r["id"] = cid
     elif claim_rows:
-        conn.execute(insert(claims), claim_rows)
-    group_article_claims(conn, art_ids)  # each new claim joins the group of the same claim stored before
+        ids = conn.execute(insert(claims).returning(claims.c.id, sort_by_parameter_order=True), claim_rows).scalars()
+        for r, cid in zip(claim_rows, list(ids), strict=True):
+            r["id"] = cid
+    units: dict[int, list[ClaimText]] = {aid: [] for aid in art_ids}
+    for r in claim_rows:
+        units[r["article_id"]].append(
+            prepare(
+                r["id"],
+                r["content"],
+                r["lang"],
+                person_id=r["person_id"],
+                speaker=r["speaker"],
+                article_id=r["article_id"],
+                folded=r["content_folded"],  # search_key(content), computed for the row already
+            )
+        )
+    grouped = group_units(conn, list(units.values()), cache=cache)
+    if pg:
+        for r in claim_rows:
+            r["group_id"] = grouped.joined.get(r["id"])
+        _copy_rows(conn, claims, claim_rows)
+    new_ids = {r["id"] for r in claim_rows}
+    write_grouped(conn, grouped, written=new_ids if pg else frozenset())
+    counts.grouped += sum(1 for cid in grouped.joined if cid in new_ids)
     counts.new += len(todo)
     counts.claims += len(claim_rows)
     return todo
@@ -343,7 +403,7 @@ def bulk_ingest(
             if isinstance(result, str):
                 fail(article.origin, result)
             else:
-                pending.extraction = result
+                pending.extraction, pending.checks = result
                 batch.append(pending)
             progress(1)
             if len(batch) >= batch_size:
@@ -371,7 +431,7 @@ def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) ->
 
 def _from_file(
     items: Iterable[_Keyed | _Passed], extracted: ExtractedClaims, lang: str | None
-) -> Iterator[_Passed | tuple[_Keyed, Extraction | str]]:
+) -> Iterator[_Passed | tuple[_Keyed, _Outcome]]:
     """The outcomes map_ordered would give, read from a claims file instead of extracted. An
     article stored under another id than its own (its id taken by another text) is extracted
     here after all: its claim ids derive from the id it is stored under."""
@@ -381,7 +441,8 @@ def _from_file(
         elif item.article_id != item.pending.article.article_id.replace("\x00", ""):
             yield item, _extract_chunk([item], lang)[0]
         else:
-            yield item, extracted.extraction(item.article_id, item.text)
+            ex, checks = extracted.scored_extraction(item.article_id, item.text)
+            yield item, ex if isinstance(ex, str) else (ex, checks)
 
 
 class _Writer:
@@ -394,6 +455,7 @@ class _Writer:
     def __init__(self, engine: Engine, statuses: Statuses, analyst: str, lang: str | None) -> None:
         self.engine, self.statuses, self.analyst, self.lang = engine, statuses, analyst, lang
         self.counts = BulkCounts()  # the writer's own: the reading side counts in its own object
+        self.cache = ClaimCache()  # claims read for grouping, kept from batch to batch
         self.error: BaseException | None = None
         self.queue: queue.Queue[list[_Pending] | None] = queue.Queue(maxsize=1)
         self.thread = threading.Thread(target=self._run, name="claims-bulk-writer", daemon=True)
@@ -406,7 +468,7 @@ class _Writer:
             try:
                 t0 = time.perf_counter()
                 with writing(self.engine) as conn:
-                    _write_batch(conn, batch, self.statuses, self.analyst, self.lang, self.counts)
+                    _write_batch(conn, batch, self.statuses, self.analyst, self.lang, self.counts, self.cache)
                 self.counts.write_seconds += time.perf_counter() - t0
                 self.counts.batches += 1
             except BaseException as e:  # handed to the caller, which raises it
@@ -430,6 +492,8 @@ class _Writer:
         counts.claims += w.claims
         counts.batches += w.batches
         counts.write_seconds += w.write_seconds
+        counts.grouped += w.grouped
+        counts.scored_at_load += w.scored_at_load
         if raise_error:
             self._raise()
 

@@ -6,7 +6,10 @@
 The claims file is what ``claims extract --format parquet`` or :mod:`claims.spark` writes (the
 output contract's columns; Spark's ``error`` column is allowed and its error rows are reported).
 It is read once as an Arrow table sorted by article, so an article's claims are one slice however
-the file was written (Spark writes partitions in no particular order).
+the file was written (Spark writes partitions in no particular order). Each claim's
+check-worthiness, computed where it was extracted (``checkworthy``, ``checkworthy_reasons``,
+``checkworthy_scorer``), is stored as it is when the scorer's fingerprint is this one's; a file
+without those columns (written by an older release) or from another scorer is scored at load.
 
 An article's claims are used only when they fit its text: every claim's content, cue and speaker
 mention must be the text at its offsets, or the article is refused (a claims file from other
@@ -22,8 +25,10 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from claims.formats import claim_schema
+from claims.formats import claim_schema, claims_file_schema
+from claims.learn.checkworthy import SCORE_FIELDS, scorer_version
 from claims.model import CLAIM_FIELDS, Claim, Extraction, Speaker
 from claims.pipeline.names import is_subname, name_key
 
@@ -55,8 +60,16 @@ class ExtractedClaims:
             for aid, why in zip(bad["article_id"].to_pylist(), bad[ERROR_COLUMN].to_pylist(), strict=True):
                 self.errors[str(aid)] = str(why)
             table = table.filter(pc.is_null(table[ERROR_COLUMN]))
+        # the score extraction computed (claims_file_schema); a file written before it has none
+        # and its claims are scored at load
+        self.scored = all(f in table.column_names for f in SCORE_FIELDS)
+        columns, schema = (
+            ([*CLAIM_FIELDS, *SCORE_FIELDS], _lenient(claims_file_schema()))
+            if self.scored
+            else (list(CLAIM_FIELDS), claim_schema())
+        )
         try:
-            table = table.select(list(CLAIM_FIELDS)).cast(claim_schema())
+            table = table.select(columns).cast(schema)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError) as e:
             raise ClaimsFileError(f"{path}: columns are not the claims contract's types ({e})") from e
         # one sort in Arrow, then each article's claims are the run of its id
@@ -72,18 +85,37 @@ class ExtractedClaims:
 
     def extraction(self, article_id: str, text: str) -> Extraction | str:
         """The stored form of ``article_id``'s claims on ``text``, or why they cannot be used."""
+        return self.scored_extraction(article_id, text)[0]
+
+    def scored_extraction(self, article_id: str, text: str) -> tuple[Extraction | str, list[dict[str, Any] | None]]:
+        """:meth:`extraction` and, per claim in its order, the check-worthiness the file carries as
+        the store keeps it (:func:`claims.store.ingest.stored_checkworthy`), or None for a claim
+        to be scored at load: the file has no score columns, or its score was computed by another
+        scorer (``checkworthy_scorer`` is not this one's :func:`scorer_version`: a retraining or a
+        changed pack since). The list is empty when the article's claims cannot be used."""
+        from claims.store.ingest import stored_checkworthy
+
         if article_id in self.errors:
-            return f"the claims file records no extraction: {self.errors[article_id]}"
+            return f"the claims file records no extraction: {self.errors[article_id]}", []
         run = self._runs.get(article_id)
         rows = self._table.slice(*run).to_pylist() if run else []
+        checks: list[dict[str, Any] | None] = []
+        if self.scored:
+            current = scorer_version()
+            for r in rows:
+                score, reasons, scorer = (r.pop(f) for f in SCORE_FIELDS)
+                ok = scorer == current and score is not None and reasons is not None
+                checks.append(stored_checkworthy(score, reasons) if ok else None)
+        else:
+            checks = [None] * len(rows)
         claims = [Claim(**r) for r in rows]
         for c in claims:
             problem = _misfit(c, text)
             if problem:
-                return f"claims file does not fit this text ({problem}); extract it again or check the files"
+                return f"claims file does not fit this text ({problem}); extract it again or check the files", []
         langs = Counter(c.lang for c in claims if c.lang)
         lang = langs.most_common(1)[0][0] if langs else ""
-        return Extraction(article_id, lang, claims, _speakers(claims))
+        return Extraction(article_id, lang, claims, _speakers(claims)), checks
 
     def note(self, article_id: str) -> None:
         """Note that the input has an article with this id (stored, duplicate or failed)."""
@@ -92,6 +124,13 @@ class ExtractedClaims:
     def unused(self) -> list[str]:
         """Article ids of the file that no input article has (a mismatched pair of files)."""
         return sorted((set(self._runs) | set(self.errors)) - self._used)
+
+
+def _lenient(schema: Any) -> Any:
+    """``schema`` with the score columns nullable: a claim row without a score is scored at load."""
+    import pyarrow as pa
+
+    return pa.schema([f.with_nullable(True) if f.name in SCORE_FIELDS else f for f in schema])
 
 
 def _read(path: Path):

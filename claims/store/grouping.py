@@ -27,6 +27,8 @@ the analyst confirms (:mod:`claims.store.group_verdicts`).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from typing import Any
 
 import regex
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql
 
 from claims.lang import available, load
@@ -115,6 +117,12 @@ class ClaimText:
     group_id: int | None = None
     article_id: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    term_set: frozenset[str] = frozenset()  # ``terms`` as a set (compared with every candidate)
+    content: str = ""  # as given to prepare (what a ClaimCache checks a row against)
+
+    def __post_init__(self) -> None:
+        if not self.term_set and self.terms:
+            self.term_set = frozenset(self.terms)
 
 
 def prepare(
@@ -126,9 +134,11 @@ def prepare(
     speaker: str = "",
     group_id: int | None = None,
     article_id: int | None = None,
+    folded: str | None = None,
 ) -> ClaimText:
-    """``content`` read for grouping. Terms longer than the index column are cut to fit."""
-    folded = search_key(content)
+    """``content`` read for grouping. Terms longer than the index column are cut to fit.
+    ``folded`` is ``search_key(content)`` when the caller has it (the stored ``content_folded``)."""
+    folded = search_key(content) if folded is None else folded
     words = _WORD.findall(folded)
     stop, bound = _words(lang)
     terms = list(dict.fromkeys(f"{lang}:{w}"[:TERM_LENGTH] for w in words if w not in stop and len(w) > 1))
@@ -148,6 +158,7 @@ def prepare(
         speaker.strip().lower(),
         group_id,
         article_id,
+        content=content,
     )
 
 
@@ -156,8 +167,10 @@ def similarity(a: ClaimText, b: ClaimText) -> float:
     0 when the shorter claim's terms are mostly not in the longer (see :data:`MIN_OVERLAP`)."""
     if not a.terms or not b.terms:
         return 0.0
+    if a.norm == b.norm:
+        return 100.0  # what the rules below give the same words (an archive repeats its claims)
     short, long_ = (a, b) if len(a.terms) <= len(b.terms) else (b, a)
-    shared = len(set(short.terms) & set(long_.terms))
+    shared = len(short.term_set & long_.term_set)
     if shared / len(short.terms) < MIN_OVERLAP or shared / len(long_.terms) < MIN_COVER:
         return 0.0
     return fuzz.token_set_ratio(a.norm, b.norm)
@@ -209,10 +222,30 @@ def _df(conn: Connection, terms: Sequence[str]) -> Counter:
 
 
 def _postings(conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
+    """Term → the first :data:`PER_TERM` claims indexed under it, oldest (lowest id) first: the
+    claims a new claim's count of shared terms reads, the same whichever way the store was
+    filled. On PostgreSQL one index range scan of at most PER_TERM rows per term (a term in
+    thousands of claims is not read whole)."""
     out: dict[str, list[int]] = {}
+    if not terms:
+        return out
+    if conn.dialect.name == "postgresql":
+        # one row per term with its claims as an array: a batch reads hundreds of thousands of
+        # postings, and a row each costs more in the driver than the scan costs the server
+        rows = conn.execute(
+            text(
+                "SELECT t.term, ARRAY(SELECT claim_id FROM claim_terms WHERE term = t.term "
+                "ORDER BY claim_id LIMIT :n) FROM unnest(CAST(:terms AS text[])) AS t(term)"
+            ),
+            {"terms": list(terms), "n": PER_TERM},
+        )
+        return {term: ids for term, ids in rows if ids}
     for cond in _among(conn, claim_terms.c.term, terms):
-        for term, cid in conn.execute(select(claim_terms.c.term, claim_terms.c.claim_id).where(cond)):
-            out.setdefault(term, []).append(cid)
+        q = select(claim_terms.c.term, claim_terms.c.claim_id).where(cond)
+        for term, cid in conn.execute(q.order_by(claim_terms.c.term, claim_terms.c.claim_id)):
+            held = out.setdefault(term, [])
+            if len(held) < PER_TERM:
+                held.append(cid)
     return out
 
 
@@ -241,22 +274,52 @@ def _from_row(r: Any) -> ClaimText:
     )
 
 
-def _stored(conn: Connection, ids: Sequence[int]) -> dict[int, ClaimText]:
+class ClaimCache:
+    """Claims read for comparison, kept between the transactions of one bulk load: an archive's
+    claims are compared with the claims of its earlier batches over and over, and reading a
+    claim's words (:func:`prepare`) costs more than fetching its row. Only what the content and
+    language give is reused, and only while they are what the row holds; the speaker, person and
+    group are always the row's. Holds at most ``limit`` claims (the oldest go first)."""
+
+    def __init__(self, limit: int = 60_000) -> None:
+        self.limit = limit
+        self.items: dict[int, ClaimText] = {}
+
+    def read(self, r: Any) -> ClaimText:
+        """The claim of row ``r`` (:data:`STORED_COLUMNS`), prepared again only when not held."""
+        c = self.items.get(r.id)
+        if c is None or c.content != r.content or c.lang != r.lang:
+            c = _from_row(r)
+            self.keep(c)
+            return c
+        c.person_id, c.group_id, c.article_id = r.person_id, r.group_id, r.article_id
+        c.speaker = (r.corrected_speaker or r.speaker).strip().lower()
+        return c
+
+    def keep(self, c: ClaimText) -> None:
+        self.items[c.id] = c
+        if len(self.items) > self.limit:
+            for k in list(itertools.islice(self.items, len(self.items) - self.limit // 2)):
+                del self.items[k]
+
+
+def _stored(conn: Connection, ids: Sequence[int], cache: ClaimCache | None = None) -> dict[int, ClaimText]:
     out = {}
+    read = cache.read if cache is not None else _from_row
     for cond in _among(conn, claims.c.id, ids):
         for r in conn.execute(select(*STORED_COLUMNS).where(cond)):
-            out[r.id] = _from_row(r)
+            out[r.id] = read(r)
     return out
 
 
-def _representatives(conn: Connection, group_ids: set[int]) -> dict[int, ClaimText]:
+def _representatives(conn: Connection, group_ids: set[int], cache: ClaimCache | None = None) -> dict[int, ClaimText]:
     """Group id → its representative claim, read for comparison."""
     if not group_ids:
         return {}
     rep_of: dict[int, int] = {}
     for cond in _among(conn, claim_groups.c.id, sorted(group_ids)):
         rep_of.update(dict(conn.execute(select(claim_groups.c.id, claim_groups.c.representative_id).where(cond)).all()))
-    claims_read = _stored(conn, sorted(set(rep_of.values())))
+    claims_read = _stored(conn, sorted(set(rep_of.values())), cache)
     return {g: claims_read[r] for g, r in rep_of.items() if r in claims_read}
 
 
@@ -265,7 +328,7 @@ def _fits_group(c: ClaimText, member: ClaimText, reps: dict[int, ClaimText]) -> 
     return rep is None or rep.id == member.id or same_claim(c, rep) > 0
 
 
-def _need(block: list[str], df: Counter) -> int:
+def _need(block: list[str], df: dict[str, int]) -> int:
     """How many of its block terms a candidate must share: :data:`MIN_SHARED`, but only terms whose
     claims are all counted (in at most :data:`PER_TERM`) can be asked for — "देश में कोरोना हार रहा
     है" has one rare term, and its copy is found by that one."""
@@ -273,86 +336,207 @@ def _need(block: list[str], df: Counter) -> int:
     return max(1, min(MIN_SHARED, complete))
 
 
+@dataclass
+class Grouped:
+    """What :func:`group_units` decided: the groups are stored; the claims' ``group_id`` and the
+    index rows are for the caller to write (:func:`write_grouped`), since a bulk load writes new
+    claims with their group id in the row instead of updating them after."""
+
+    joined: dict[int, int] = field(default_factory=dict)  # claim id -> group id, for those that joined or made one
+    terms: list[tuple[str, int]] = field(default_factory=list)  # claim_terms rows: (term, claim id)
+
+
+def _blocks(units: list[list[ClaimText]], stored_df: Counter) -> tuple[dict[int, list[str]], dict[int, int]]:
+    """Each claim's block terms (its :data:`BLOCK_TERMS` rarest usable terms) and how many of them
+    a candidate must share, each unit counted as its own transaction counts: the stored claims
+    (``stored_df``: the index before the first unit) and the earlier units, plus its own claims."""
+    running = Counter(stored_df)
+    blocks: dict[int, list[str]] = {}
+    needs: dict[int, int] = {}
+    for unit in units:
+        own = Counter(t for c in unit for t in c.terms)
+        df = {t: running[t] + n for t, n in own.items()}  # the unit's terms as its transaction counts them
+        for c in unit:
+            usable = [t for t in c.terms if running[t] <= MAX_POSTINGS]
+            blocks[c.id] = block = sorted(usable, key=lambda t: (df[t], t))[:BLOCK_TERMS]
+            needs[c.id] = _need(block, df)
+        running.update(own)
+    return blocks, needs
+
+
+def _wanted(
+    units: list[list[ClaimText]], blocks: dict[int, list[str]], needs: dict[int, int], postings: dict[str, list[int]]
+) -> dict[int, list[int]]:
+    """Claim id → the ids of the stored claims it is compared with (most shared block terms
+    first, at most :data:`MAX_CANDIDATES`): ``postings`` holds the first :data:`PER_TERM` stored
+    claims of each block term, and each unit's claims are added to it (while a term has fewer)
+    before the next unit, which would find them indexed."""
+    block_terms = {t for b in blocks.values() for t in b}
+    wanted: dict[int, list[int]] = {}
+    for unit in units:
+        for c in unit:
+            if len(c.terms) < MIN_TERMS:
+                continue  # too short to be the same claim as anything (same_claim)
+            shared = Counter(itertools.chain.from_iterable(postings.get(t, ()) for t in blocks[c.id]))
+            wanted[c.id] = _most_shared(shared, needs[c.id])
+        for c in unit:
+            for t in c.terms:
+                if t in block_terms:
+                    held = postings.setdefault(t, [])
+                    if len(held) < PER_TERM:
+                        held.append(c.id)
+    return wanted
+
+
+def _most_shared(shared: Counter, need: int) -> list[int]:
+    """``[k for k, n in shared.most_common(MAX_CANDIDATES) if n >= need]``, cheaper: most keys are
+    shared once, and dropping them before sorting leaves the same list (the sort is stable, so
+    equal counts keep the order they were first counted in, as ``most_common``'s)."""
+    kept = [(k, n) for k, n in shared.items() if n >= need]
+    kept.sort(key=operator.itemgetter(1), reverse=True)
+    return [k for k, _ in kept[:MAX_CANDIDATES]]
+
+
+def group_units(conn: Connection, units: list[list[ClaimText]], *, cache: ClaimCache | None = None) -> Grouped:
+    """Group the claims of ``units`` (each unit the claims of one article, or of one
+    :func:`index_store` pass, in id order; ids above every stored claim's, none indexed yet),
+    unit after unit exactly as when each unit is its own transaction: a claim is compared with
+    the stored claims and those of earlier units sharing its rarest terms, and with its own
+    unit's earlier claims, and joins the group of the best that is the same claim (and the same
+    claim as that group's representative). The new groups are stored; see :class:`Grouped`.
+
+    Called inside the caller's write transaction, after the persons lock, so two writers never
+    group at once. Set-based where it can be: the index counts, the postings and the compared
+    claims are each read once for all units."""
+    units = [u for u in ([c for c in unit if c.terms] for unit in units) if u]
+    out = Grouped()
+    if not units:
+        return out
+    stored_df = _df(conn, sorted({t for unit in units for c in unit for t in c.terms}))
+    blocks, needs = _blocks(units, stored_df)
+    postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
+    wanted = _wanted(units, blocks, needs, postings)
+    mine = {c.id: c for unit in units for c in unit}
+    stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids if cid not in mine}), cache)
+    reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
+    stored.update(mine)  # a later unit finds an earlier one's claims stored
+    made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
+    for unit in units:
+        held: dict[str, list[ClaimText]] = {}  # this unit's earlier claims by term
+        for c in unit:
+            if len(c.terms) >= MIN_TERMS:
+                match = _best(c, [stored[cid] for cid in wanted[c.id] if cid in stored], held, blocks, needs, reps)
+                if match is not None:
+                    if match.group_id is None:
+                        made.append(match)
+                        match.group_id = -len(made)
+                        out.joined[match.id] = match.group_id
+                        reps[match.group_id] = match
+                    c.group_id = match.group_id
+                    out.joined[c.id] = c.group_id
+            for t in c.terms:
+                ts = held.setdefault(t, [])
+                if len(ts) < PER_TERM:  # the first claims of a term are enough to find its group
+                    ts.append(c)
+    real = _store_groups(conn, made)
+    for o in stored.values():
+        if o.group_id is not None and o.group_id < 0:
+            o.group_id = real[-o.group_id - 1]
+    out.joined = {cid: real[-g - 1] if g < 0 else g for cid, g in out.joined.items()}
+    out.terms = [(t, c.id) for unit in units for c in unit for t in c.terms]
+    if cache is not None:
+        for c in mine.values():
+            cache.keep(c)
+    return out
+
+
+def _best(
+    c: ClaimText,
+    candidates: list[ClaimText],
+    held: dict[str, list[ClaimText]],
+    blocks: dict[int, list[str]],
+    needs: dict[int, int],
+    reps: dict[int, ClaimText],
+) -> ClaimText | None:
+    """The claim ``c`` joins: among the stored ``candidates`` and its unit's earlier claims sharing
+    its block terms (``held``; at most :data:`MAX_CANDIDATES`), the most similar that is the same
+    claim, lowest id first on a tie, and whose group's representative is the same claim too."""
+    near = [o for t in blocks[c.id] for o in held.get(t, ())]  # this unit's, once per shared term
+    if near:
+        earlier = {id(o): o for o in near}
+        candidates = candidates + [earlier[k] for k in _most_shared(Counter(map(id, near)), needs[c.id])]
+    scored = sorted(
+        ((same_claim(c, o), -o.id, o) for o in candidates if o.id != c.id), key=lambda x: x[:2], reverse=True
+    )
+    # a claim joins a group only if it is also the same claim as the group's representative:
+    # matching any one member would let a chain of small differences join different claims
+    return next((o for score, _, o in scored if score > 0 and (o.group_id is None or _fits_group(c, o, reps))), None)
+
+
+def _store_groups(conn: Connection, reps: list[ClaimText]) -> list[int]:
+    """Store a group for each representative, in order; their ids. PostgreSQL takes the ids from
+    the sequence in one round trip and COPYs the rows (a batch makes thousands of groups)."""
+    if not reps:
+        return []
+    ts = now()
+    rows = [dict(representative_id=r.id, lang=r.lang, created_at=ts) for r in reps]
+    if conn.dialect.name == "postgresql":
+        seq = conn.execute(text("SELECT pg_get_serial_sequence('claim_groups', 'id')")).scalar_one()
+        ids = list(
+            conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": len(rows)}).scalars()
+        )
+        raw = conn.connection.driver_connection
+        with (
+            raw.cursor() as cur,
+            cur.copy("COPY claim_groups (id, representative_id, lang, created_at) FROM STDIN") as copy,
+        ):
+            for i, r in zip(ids, rows, strict=True):
+                copy.write_row((i, r["representative_id"], r["lang"], r["created_at"]))
+        return ids
+    return list(
+        conn.execute(insert(claim_groups).returning(claim_groups.c.id, sort_by_parameter_order=True), rows).scalars()
+    )
+
+
+def write_grouped(conn: Connection, grouped: Grouped, *, written: frozenset[int] | set[int] = frozenset()) -> None:
+    """Write what :func:`group_units` decided: each claim's group (but for the ``written`` ids,
+    whose rows the caller stores with it) and the index rows (after the claims: they point to them)."""
+    updates = [dict(cid=k, gid=v) for k, v in grouped.joined.items() if k not in written]
+    if updates:
+        conn.execute(update(claims).where(claims.c.id == bindparam("cid")).values(group_id=bindparam("gid")), updates)
+    _insert_terms(conn, grouped.terms)
+
+
 def group_claims(conn: Connection, new: list[ClaimText]) -> dict[int, int]:
     """Index ``new`` (claims stored in this transaction, not indexed yet) and put each in the
     group of its best match among the claims indexed before it, this batch's earlier claims
-    included. Returns claim id → group id for the claims that joined or made a group.
-
-    Called by ingest (one article) and bulk ingest (one batch) inside their write transaction,
-    after the persons lock, so two writers never index at once.
-    """
-    new = [c for c in new if c.terms]
-    if not new:
-        return {}
-    all_terms = sorted({t for c in new for t in c.terms})
-    df = _df(conn, all_terms)
-    stored_df = Counter(df)
-    df.update(t for c in new for t in c.terms)
-    blocks = {}
-    for c in new:
-        usable = [t for t in c.terms if stored_df[t] <= MAX_POSTINGS]
-        blocks[c.id] = sorted(usable, key=lambda t: (df[t], t))[:BLOCK_TERMS]
-    postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
-    wanted: dict[int, list[int]] = {}
-    for c in new:
-        if len(c.terms) < MIN_TERMS:
-            continue
-        shared = Counter(cid for t in blocks[c.id] for cid in postings.get(t, ())[:PER_TERM])
-        need = _need(blocks[c.id], df)
-        wanted[c.id] = [cid for cid, n in shared.most_common(MAX_CANDIDATES) if n >= need]
-    stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids}))
-    reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None})
-    batch_postings: dict[str, list[ClaimText]] = {}
-    joined: dict[int, int] = {}
-    ts = now()
-    for c in new:
-        candidates = [stored[cid] for cid in wanted.get(c.id, ()) if cid in stored]
-        near = [o for t in blocks[c.id] for o in batch_postings.get(t, ())]  # this batch's, once per shared term
-        mine = Counter(map(id, near))
-        earlier = {id(o): o for o in near}
-        need = _need(blocks[c.id], df)
-        candidates += [earlier[k] for k, n in mine.most_common(MAX_CANDIDATES) if n >= need]
-        scored = sorted(
-            ((same_claim(c, o), -o.id, o) for o in candidates if o.id != c.id), key=lambda x: x[:2], reverse=True
-        )
-        # a claim joins a group only if it is also the same claim as the group's representative:
-        # matching any one member would let a chain of small differences join different claims
-        match = next(
-            (o for score, _, o in scored if score > 0 and (o.group_id is None or _fits_group(c, o, reps))), None
-        )
-        if match is not None:
-            if match.group_id is None:
-                match.group_id = conn.execute(
-                    insert(claim_groups).values(representative_id=match.id, lang=match.lang, created_at=ts)
-                ).inserted_primary_key[0]
-                joined[match.id] = match.group_id
-                reps[match.group_id] = match
-            c.group_id = match.group_id
-            joined[c.id] = c.group_id
-        for t in c.terms:
-            held = batch_postings.setdefault(t, [])
-            if len(held) < PER_TERM:  # the first claims of a term are enough to find its group
-                held.append(c)
-    if joined:
-        conn.execute(
-            update(claims).where(claims.c.id == bindparam("cid")).values(group_id=bindparam("gid")),
-            [dict(cid=k, gid=v) for k, v in joined.items()],
-        )
-    rows = [dict(term=t, claim_id=c.id) for c in new for t in c.terms]
-    _insert_terms(conn, rows)
-    return joined
+    included (one unit of :func:`group_units`). Returns claim id → group id for the claims that
+    joined or made a group."""
+    grouped = group_units(conn, [new])
+    write_grouped(conn, grouped)
+    return grouped.joined
 
 
-def _insert_terms(conn: Connection, rows: list[dict]) -> None:
+def _insert_terms(conn: Connection, rows: list[tuple[str, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection  # COPY: a batch holds tens of thousands of terms
         with raw.cursor() as cur, cur.copy("COPY claim_terms (term, claim_id) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((r["term"], r["claim_id"]))
+            # the COPY text written at once rather than a write_row call per row (a batch has
+            # ~100,000): a term is word characters after its language prefix, so it needs escaping
+            # only if a pack's code or a folding ever let a tab, newline or backslash in
+            for i in range(0, len(rows), 50_000):
+                copy.write("".join(f"{_copy_text(t)}\t{cid}\n" for t, cid in rows[i : i + 50_000]))
         return
-    conn.execute(insert(claim_terms), rows)
+    conn.execute(insert(claim_terms), [dict(term=t, claim_id=c) for t, c in rows])
+
+
+def _copy_text(value: str) -> str:
+    """``value`` as a field of COPY's text format."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
 
 
 def group_article_claims(conn: Connection, article_ids: Sequence[int]) -> dict[int, int]:

@@ -75,7 +75,15 @@ def checkworthy_values(c: Any) -> dict[str, Any]:
 DERIVED = ("speaker_lower", "content_folded", "checkworthy", "checkworthy_reasons")
 
 
-def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]]) -> dict:
+def stored_checkworthy(score: float, reasons: list[str]) -> dict[str, Any]:
+    """A score and its reasons computed elsewhere (an extraction worker, Spark: the claims file's
+    ``checkworthy`` columns) as :func:`checkworthy_values` stores them."""
+    return {"checkworthy": score, "checkworthy_reasons": json.dumps(list(reasons), ensure_ascii=False)}
+
+
+def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]], check: dict[str, Any] | None = None) -> dict:
+    """The stored fields of claim ``c`` (its speaker row and person from ``speakers``); ``check``
+    is its check-worthiness as :func:`checkworthy_values` gives it, computed here when None."""
     sid, pid = speakers.get(c.speaker_id, (None, None))
     values = {f: getattr(c, f) for f in EXTRACTED}
     values.update(
@@ -84,7 +92,7 @@ def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]]) -> dict
         person_id=pid,
         speaker_lower=c.speaker.lower(),
         content_folded=search_key(c.content),
-        **checkworthy_values(c),
+        **(check if check is not None else checkworthy_values(c)),
     )
     return values
 
