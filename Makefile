@@ -49,4 +49,4 @@ constraints: $(STAMP)
 	$(BIN)/pip freeze --exclude-editable --exclude claims | sed '/^-e /d' > constraints.txt
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache build claims/_compiled claims/_speedups.*.so
