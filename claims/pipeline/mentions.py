@@ -207,30 +207,20 @@ def analyse(pack: Pack, text: str, np: list[Token], sentence_start: int) -> Ment
                 )
 
     # names: a run of name-like tokens at the right end, with titles just before them
-    titles = pack.titles
     k = len(np)
-    if vf:
-        qualifiers = pack.g("role_qualifiers")  # "प्रमुख सचिव स्वास्थ्य X": a portfolio
-        stop, roles = pack.stop, pack.roles
-        while k > 0:
-            t = np[k - 1]
-            w = t.text
-            if _is_title(pack, t, text) or w in stop or w in roles or w in qualifiers or _boundary_word(pack, w):
+    stop, roles, determiners = pack.stop, pack.roles, pack.determiners
+    qualifiers = pack.g("role_qualifiers") if vf else frozenset()  # "प्रमुख सचिव स्वास्थ्य X": a portfolio
+    while k > 0:
+        t = np[k - 1]
+        w = t.text
+        if _is_title(pack, t, text):
+            break
+        if vf:
+            if w in stop or w in roles or w in qualifiers or _boundary_word(pack, w) or w.isdigit():
                 break
-            if w.isdigit():
-                break
-            k -= 1
-    else:
-        determiners, stop = pack.determiners, pack.stop
-        while k > 0:
-            t = np[k - 1]
-            w = t.text
-            # _is_title, inline: the word, or the word and the full stop after it, is a title
-            if w in titles or (text[t.end : t.end + 1] == "." and w + "." in titles):
-                break
-            if not w[:1].isupper() or (lw := w.lower()) in determiners or lw in stop:
-                break
-            k -= 1
+        elif not w[:1].isupper() or (lw := w.lower()) in determiners or lw in stop:
+            break
+        k -= 1
     if k == len(np) and k > 1 and np[-2].text in pack.abbreviations and last.text[:1].isupper():
         k -= 1  # after an honorific a title word is a surname: "Mr. King", "Ms. Bishop"
     names = np[k:]
