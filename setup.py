@@ -6,7 +6,7 @@ Two kinds of extension:
 - compiled copies of the extraction modules (claims/pipeline/**.py and the cue model), built from
   the same .py files into ``claims/_compiled/`` with a manifest of their sources' digests. They
   never stand beside their sources, so an edited .py is what runs (claims.speedups loads a copy
-  only while its source is the one it was built from).
+  only while its source is the one it was built from; the kernel's digest is in the manifest too).
 """
 
 from __future__ import annotations
@@ -21,6 +21,12 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 COMPILED_DIR = ("claims", "_compiled")
+KERNEL_SOURCE = "claims/_speedups.pyx"
+
+
+def _digest(source: str) -> str:
+    """The SHA-256 of a source file, as the manifest records it (claims.speedups checks it)."""
+    return hashlib.sha256((ROOT / source).read_bytes()).hexdigest()
 
 
 def _sources() -> list[str]:
@@ -31,7 +37,7 @@ def _sources() -> list[str]:
 
 
 def _extensions() -> list[Extension]:
-    kernel = Extension("claims._speedups", ["claims/_speedups.pyx"], optional=True)
+    kernel = Extension("claims._speedups", [KERNEL_SOURCE], optional=True)
     try:
         from Cython.Build import cythonize
     except ImportError:  # built without Cython (no build isolation): pure Python only
@@ -86,10 +92,13 @@ class BuildExt(build_ext):
             modules[ext.name] = {
                 "file": built.relative_to(out).as_posix(),
                 "source": source,
-                "sha256": hashlib.sha256((ROOT / source).read_bytes()).hexdigest(),
+                "sha256": _digest(source),
             }
+        manifest: dict = {"modules": modules}
+        if Path(super().get_ext_fullpath("claims._speedups")).exists():
+            manifest["kernel"] = {"source": KERNEL_SOURCE, "sha256": _digest(KERNEL_SOURCE)}
         out.mkdir(parents=True, exist_ok=True)
-        (out / "manifest.json").write_text(json.dumps({"modules": modules}, indent=1, sort_keys=True) + "\n")
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildExt})

@@ -8,8 +8,9 @@ Two compiled parts, both optional and both giving the same results as the Python
   (``claims.pipeline.text.python_tokens``, ``claims.learn.cuemodel.Scorer.accepted_python``);
 - compiled copies of the extraction modules themselves (``claims/pipeline/**``, the cue model),
   built from the same .py files into ``claims/_compiled/`` with a manifest of their sources'
-  SHA-256. :func:`install` puts a finder in front of the import system that loads a copy only
-  while its source is byte for byte the one it was built from: an edited module runs as Python
+  SHA-256 (the kernel's source too). :func:`install` puts a finder in front of the import system
+  that loads a copy only while its source is byte for byte the one it was built from, and
+  :func:`kernel` holds the kernel to the same rule: an edited module runs as Python
   (with a warning) until ``make setup`` rebuilds it, so an edit is never hidden by stale C.
 
 The pure-Python code runs when nothing was compiled (no C compiler at install time, the package
@@ -40,6 +41,21 @@ def pure() -> bool:
 
 
 @cache
+def _manifest() -> dict:
+    """``claims/_compiled/manifest.json`` as setup.py wrote it ({} when nothing was built)."""
+    try:
+        return json.loads((_COMPILED / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def unchanged(source: Path, digest: str) -> bool:
+    """Whether ``source`` is still the file whose SHA-256 is ``digest``, the one a compiled module
+    was built from (an installed wheel may ship no source: nothing to check then)."""
+    return not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() == digest
+
+
+@cache
 def kernel() -> ModuleType | None:
     """The compiled kernel, or ``None`` when the pure-Python code is to run (read once per process)."""
     if pure():
@@ -48,23 +64,16 @@ def kernel() -> ModuleType | None:
         from claims import _speedups
     except ImportError:
         return None
-    source = _PACKAGE / "_speedups.pyx"
-    built = Path(_speedups.__file__)
-    if stale(source, built):
+    entry = _manifest().get("kernel")
+    if entry is None or not unchanged(_PACKAGE.parent / entry["source"], entry["sha256"]):
         warnings.warn(
-            f"{source} changed after {built.name} was built; running the pure-Python code "
-            "(rebuild with `make setup` or `pip install -e .`)",
+            f"{_PACKAGE / '_speedups.pyx'} is not the source {Path(_speedups.__file__).name} was built from; "
+            "running the pure-Python code (rebuild with `make setup` or `pip install -e .`)",
             RuntimeWarning,
             stacklevel=2,
         )
         return None
     return _speedups
-
-
-def stale(source: Path, built: Path) -> bool:
-    """Whether ``source`` was changed after ``built`` was compiled from it (a wheel ships no
-    source: never stale then)."""
-    return source.exists() and source.stat().st_mtime > built.stat().st_mtime
 
 
 class CompiledFinder(importlib.abc.MetaPathFinder):
@@ -83,8 +92,7 @@ class CompiledFinder(importlib.abc.MetaPathFinder):
         built = self.folder / entry["file"]
         if not built.is_file():  # inside a zip (Spark's --py-files), or deleted
             return None
-        source = self.root / entry["source"]
-        if source.exists() and hashlib.sha256(source.read_bytes()).hexdigest() != entry["sha256"]:
+        if not unchanged(self.root / entry["source"], entry["sha256"]):
             self.stale.append(fullname)
             warnings.warn(
                 f"{entry['source']} changed after it was compiled; running it as Python "
@@ -104,10 +112,7 @@ def install() -> CompiledFinder | None:
     for finder in sys.meta_path:
         if isinstance(finder, CompiledFinder):
             return finder
-    try:
-        manifest = json.loads((_COMPILED / "manifest.json").read_text("utf-8"))["modules"]
-    except (OSError, ValueError, KeyError):
-        return None
+    manifest = _manifest().get("modules")
     if not manifest:
         return None
     finder = CompiledFinder(_COMPILED, _PACKAGE.parent, manifest)

@@ -4,6 +4,7 @@ extractions, on our own fixtures, on generated text and on the real articles of 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from claims.learn.features import quote_marks
 from claims.pipeline import context, cues, persons
 from claims.pipeline.frames.base import Doc
 from claims.pipeline.text import python_tokens, tokens
-from claims.speedups import CompiledFinder, kernel, stale
+from claims.speedups import CompiledFinder, _manifest, kernel, unchanged
 
 ROOT = Path(__file__).resolve().parent
 SHARED = ROOT.parents[1] / "shared"
@@ -183,14 +184,24 @@ def test_the_kernel_is_built_where_there_is_a_compiler():
 
 
 def test_an_edited_source_is_not_run_compiled(tmp_path):
-    built, source = tmp_path / "_speedups.so", tmp_path / "_speedups.pyx"
+    source = tmp_path / "_speedups.pyx"
     source.write_text("# the source")
-    built.write_bytes(b"\0")
-    assert not stale(source, built)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert unchanged(source, digest)
     later = time.time() + 5
     os.utime(source, (later, later))
-    assert stale(source, built)
-    assert not stale(tmp_path / "absent.pyx", built)  # a wheel ships the module without its source
+    assert unchanged(source, digest)  # touched (a checkout), not changed: still the built source
+    source.write_text("# the source, edited")
+    assert not unchanged(source, digest)
+    assert unchanged(tmp_path / "absent.pyx", digest)  # a wheel ships the module without its source
+
+
+def test_the_kernel_is_checked_against_the_manifest():
+    if K is None:
+        pytest.skip("the compiled kernel is not built here")
+    entry = _manifest()["kernel"]
+    assert entry["source"] == "claims/_speedups.pyx"
+    assert unchanged(ROOT.parent / entry["source"], entry["sha256"])
 
 
 def test_pure_mode_is_chosen_by_the_environment():
@@ -237,8 +248,6 @@ def test_the_extraction_modules_run_compiled_where_there_is_a_compiler():
 
 
 def test_a_compiled_copy_runs_only_while_its_source_is_unchanged(tmp_path):
-    import hashlib
-
     (tmp_path / "pkg").mkdir()
     source = tmp_path / "pkg" / "mod.py"
     source.write_text("X = 1\n")
