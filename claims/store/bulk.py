@@ -23,7 +23,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, text, update
@@ -66,6 +66,11 @@ class BulkCounts:
     scored_at_load: int = 0  # claims whose check-worthiness the writer computed (none carried)
     failures: list[str] = field(default_factory=list)
     unused_claims: list[str] = field(default_factory=list)  # with a claims file: ids no article took
+
+    def add(self, other: BulkCounts) -> None:
+        """Add every count (and list) of ``other`` to this one's: the writer thread counts apart."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
@@ -486,14 +491,7 @@ class _Writer:
         """Wait for every batch, add the writer's counts to ``counts`` and raise its failure."""
         self.queue.put(None)
         self.thread.join()
-        w = self.counts
-        counts.new += w.new
-        counts.duplicate += w.duplicate
-        counts.claims += w.claims
-        counts.batches += w.batches
-        counts.write_seconds += w.write_seconds
-        counts.grouped += w.grouped
-        counts.scored_at_load += w.scored_at_load
+        counts.add(self.counts)
         if raise_error:
             self._raise()
 
