@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,18 @@ def shared() -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def zipped_package(tmp_path) -> Path:
+    """The package zipped as Spark's ``--py-files`` ships it (a wheel is such a zip): claims/ without
+    caches, compiled files included (a zip cannot load them: the pure-Python code runs)."""
+    shipped = tmp_path / "claims.zip"
+    with zipfile.ZipFile(shipped, "w") as z:
+        for f in sorted((ROOT / "claims").rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                z.write(f, f.relative_to(ROOT))
+    return shipped
 
 
 pytest_plugins = ["tests.store_fixtures"]

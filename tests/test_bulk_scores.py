@@ -118,22 +118,15 @@ def test_an_extracting_bulk_load_scores_on_its_workers(store_url, tmp_path):
     engine.dispose()
 
 
-def test_the_scorer_fingerprint_is_the_same_from_a_zipped_package(tmp_path):
+def test_the_scorer_fingerprint_is_the_same_from_a_zipped_package(tmp_path, zipped_package):
     """Spark ships the package as a zip (``--py-files``): the fingerprint is read from package
     resources, so executors and the loader agree on it."""
     import subprocess
     import sys
-    import zipfile
-    from pathlib import Path
 
     from claims.learn.checkworthy import scorer_version
 
-    root = Path(__file__).resolve().parents[1]
-    shipped = tmp_path / "claims.zip"
-    with zipfile.ZipFile(shipped, "w") as z:
-        for f in sorted((root / "claims").rglob("*")):
-            if f.is_file() and "__pycache__" not in f.parts:
-                z.write(f, f.relative_to(root))
+    shipped = zipped_package
     code = "import claims, claims.learn.checkworthy as c; assert '.zip' in claims.__file__; print(c.scorer_version())"
     run = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(shipped)}

@@ -95,23 +95,17 @@ def test_spark_submit_entry_point(spark, tmp_path, capsys):
     assert sorted(e["article_id"] for e in errors) == ["blank", "null"]
 
 
-def test_spark_submit_runs_the_job_with_the_package_shipped(tmp_path):
+def test_spark_submit_runs_the_job_with_the_package_shipped(tmp_path, zipped_package):
     """The cluster recipe on this machine: the package zipped as ``--py-files`` takes it (a wheel
     is such a zip), handed to ``spark-submit``, and the job script run by spark-submit itself in a
     process of its own. (The package is installed here too, so this checks the commands and the
     job under spark-submit; that executors import from the zip is Spark's part.)"""
     import subprocess
-    import zipfile
 
     submit = Path(sys.executable).with_name("spark-submit")
     if not submit.exists():
         pytest.skip("spark-submit is not beside this Python (pip install 'claims[spark]')")
-    root = Path(__file__).resolve().parents[1]
-    shipped = tmp_path / "claims.zip"
-    with zipfile.ZipFile(shipped, "w") as z:
-        for f in sorted((root / "claims").rglob("*")):
-            if f.is_file() and "__pycache__" not in f.parts:
-                z.write(f, f.relative_to(root))
+    root, shipped = Path(__file__).resolve().parents[1], zipped_package
     src, out = _articles(tmp_path), tmp_path / "submitted"
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable}
     run = subprocess.run(
