@@ -1,16 +1,16 @@
 """Migration 0007 (claim groups, persons' roles): from a 0005 store holding claims, with
 ``claims groups`` grouping what was stored before; down again to 0005; and applied after a 0006
-that adds its own column to claims (the chain this branch is merged into). SQLite and PostgreSQL."""
+that adds its own column to claims (the chain this branch is merged into). SQLite and PostgreSQL. Migration 0009 (the index without a per-row key check)."""
 
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from claims.cli import main
 from claims.store import ingest_text, open_store
 from claims.store.db import _alembic_config, current_revision, make_engine, upgrade
-from claims.store.schema import claims
+from claims.store.schema import articles, claim_terms, claims
 
 BRIDGE = "Senator John Smith said that the new bridge will cost 40 million dollars and open in May next year."
 BRIDGE_2 = "John Smith said on Tuesday that the new bridge will cost 40 million dollars and open in May next year."
@@ -25,7 +25,7 @@ def test_upgrade_from_0006_then_group_what_was_stored(store_url, capsys):
     upgrade(old, "0006")
     assert "group_id" not in _columns(old, "claims")
     upgrade(old, "head")
-    assert current_revision(old) == "0008"
+    assert current_revision(old) == "0009"
     assert {"group_id"} <= _columns(old, "claims") and "roles" in _columns(old, "persons")
     engine = open_store(store_url)
     for i, text in enumerate((BRIDGE, BRIDGE_2)):
@@ -68,4 +68,40 @@ def test_downgrade_to_0005_and_back_with_claims_history_and_groups(store_url):
     with engine.connect() as conn:
         rows = conn.execute(select(claims.c.id, claims.c.status)).all()
     assert len(rows) == 2 and dict(rows)[first.id] == "false"
+    engine.dispose()
+
+
+def _terms_per_article(engine) -> dict[str, int]:
+    q = (
+        select(articles.c.article_key, func.count())
+        .select_from(claim_terms.join(claims, claims.c.id == claim_terms.c.claim_id).join(articles))
+        .group_by(articles.c.article_key)
+    )
+    with engine.connect() as conn:
+        orphans = conn.execute(
+            select(func.count()).select_from(claim_terms).where(claim_terms.c.claim_id.not_in(select(claims.c.id)))
+        ).scalar()
+        assert orphans == 0
+        return dict(conn.execute(q).all())
+
+
+def test_a_deleted_articles_terms_go_with_its_claims(store_url):
+    """0009 (PostgreSQL) took the per-row foreign key off the grouping index: deleting an
+    article still takes its claims' index rows with it, before and after a downgrade to 0008."""
+    engine = open_store(store_url)
+    for i, text in enumerate((BRIDGE, BRIDGE_2, BRIDGE.replace("bridge", "tunnel"))):
+        ingest_text(engine, text, article_key=f"a{i}")
+    assert set(_terms_per_article(engine)) == {"a0", "a1", "a2"}
+    with engine.begin() as conn:
+        conn.execute(articles.delete().where(articles.c.article_key == "a0"))
+    assert set(_terms_per_article(engine)) == {"a1", "a2"}
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0008")
+    with engine.begin() as conn:
+        conn.execute(articles.delete().where(articles.c.article_key == "a1"))
+    assert set(_terms_per_article(engine)) == {"a2"}
+    upgrade(engine, "head")
+    with engine.begin() as conn:
+        conn.execute(articles.delete().where(articles.c.article_key == "a2"))
+    assert _terms_per_article(engine) == {}
     engine.dispose()
