@@ -1,6 +1,7 @@
 """Migration 0007 (claim groups, persons' roles): from a 0005 store holding claims, with
 ``claims groups`` grouping what was stored before; down again to 0005; and applied after a 0006
-that adds its own column to claims (the chain this branch is merged into). SQLite and PostgreSQL. Migration 0009 (the index without a per-row key check)."""
+that adds its own column to claims (the chain this branch is merged into). SQLite and PostgreSQL.
+Migration 0009 (the index without a per-row key check on PostgreSQL)."""
 
 from __future__ import annotations
 
