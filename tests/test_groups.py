@@ -165,3 +165,38 @@ def test_reextraction_indexes_changed_words_and_keeps_groups(engine):
         terms = set(conn.execute(select(claim_terms.c.term).where(claim_terms.c.claim_id == cb.id)).scalars())
     assert "en:tunnel" not in terms and "en:bridge" in terms
     assert _claim(engine, a.article_id).group_id == gid
+
+
+def test_the_match_is_the_best_score_then_the_lowest_id_whose_group_fits():
+    """_best reads candidates in id order and stops at a fitting 100; it picks what scoring every
+    candidate and taking the best fitting one (lowest id on a tie) picks, whatever their order."""
+    import itertools
+
+    from claims.store.grouping import _best
+
+    text = "the new bridge will cost 40 million dollars and open in May next year"
+    c = prepare(100, text, "en", speaker="john smith")
+    copy_late = prepare(9, text, "en", speaker="john smith")
+    copy_early = prepare(4, text, "en", speaker="john smith")
+    near = prepare(2, "the new bridge will cost 40 million dollars and open in May", "en", speaker="john smith")
+    other = prepare(3, "the old tunnel will cost 40 million dollars and close in June", "en", speaker="john smith")
+    # a group whose representative is another claim: its member matches, the group does not fit
+    rep = prepare(1, "the old tunnel will cost 90 million dollars and close in June", "en", speaker="john smith")
+    in_group = prepare(6, text, "en", speaker="john smith", group_id=77)
+    reps = {77: rep}
+
+    def reference(cands):
+        scored = sorted(((same_claim(c, o), -o.id, o) for o in cands), key=lambda x: x[:2], reverse=True)
+        fits = (o for s, _, o in scored if s > 0 and (o.group_id is None or same_claim(c, reps[o.group_id]) > 0))
+        return next(fits, None)
+
+    pool = [copy_late, copy_early, near, other, in_group]
+    for n in range(len(pool) + 1):
+        for cands in itertools.permutations(pool, n):
+            got = _best(c, list(cands), {}, {c.id: []}, {c.id: 1}, reps)
+            assert got is reference(cands), [o.id for o in cands]
+    # token-set similarity is 100 for the claim whose words are all in this one as for a copy:
+    # the lowest id of the 100s wins, and the copy in another claim's group never does
+    assert _best(c, pool, {}, {c.id: []}, {c.id: 1}, reps) is near
+    assert _best(c, [in_group, copy_late, copy_early], {}, {c.id: []}, {c.id: 1}, reps) is copy_early
+    assert _best(c, [in_group, other], {}, {c.id: []}, {c.id: 1}, reps) is None

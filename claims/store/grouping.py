@@ -60,6 +60,7 @@ PER_TERM = 200  # claims of one term counted per claim: a claim repeated 10,000 
 TERM_LENGTH = claim_terms.c.term.type.length
 CHUNK = 900  # parameters per IN list on SQLite
 
+_ID = operator.attrgetter("id")
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
 _DIGITS = regex.compile(r"\p{Nd}+(?:[.,]\p{Nd}+)*")
 
@@ -465,12 +466,22 @@ def _best(
     if near:
         earlier = {id(o): o for o in near}
         candidates = candidates + [earlier[k] for k in _most_shared(Counter(map(id, near)), needs[c.id])]
-    scored = sorted(
-        ((same_claim(c, o), -o.id, o) for o in candidates if o.id != c.id), key=lambda x: x[:2], reverse=True
-    )
-    # a claim joins a group only if it is also the same claim as the group's representative:
-    # matching any one member would let a chain of small differences join different claims
-    return next((o for score, _, o in scored if score > 0 and (o.group_id is None or _fits_group(c, o, reps))), None)
+    # The best is the highest score, the lowest id on a tie: read in id order, a candidate that
+    # scores 100 (the most there is) and fits ends the search, as no later one can beat it. An
+    # archive repeats its claims word for word, and the first copy is then the first candidate.
+    best: ClaimText | None = None
+    top = 0.0
+    for o in sorted(candidates, key=_ID):
+        if o.id == c.id:
+            continue
+        score = same_claim(c, o)
+        # a claim joins a group only if it is also the same claim as the group's representative:
+        # matching any one member would let a chain of small differences join different claims
+        if score > top and (o.group_id is None or _fits_group(c, o, reps)):
+            best, top = o, score
+            if score >= 100.0:
+                break
+    return best
 
 
 def _store_groups(conn: Connection, reps: list[ClaimText]) -> list[int]:
