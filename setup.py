@@ -4,7 +4,7 @@ compiler is there; without one the install goes on and the pure-Python code runs
 Two kinds of extension:
 - ``claims._speedups``: the hand-written kernel (claims/_speedups.pyx), beside its Python reference;
 - compiled copies of the extraction modules (claims/pipeline/**.py and the cue model) and of the
-  store's grouping (a bulk load's writer spends half its time there), built from
+  store's bulk load (claims file, person linking, grouping: the writer a load waits for), built from
   the same .py files into ``claims/_compiled/`` with a manifest of their sources' digests. They
   never stand beside their sources, so an edited .py is what runs (claims.speedups loads a copy
   only while its source is the one it was built from; the kernel's digest is in the manifest too).
@@ -31,10 +31,11 @@ def _digest(source: str) -> str:
 
 
 def _sources() -> list[str]:
-    """The modules compiled as copies: the extraction pipeline, its frames, the cue model, grouping."""
+    """The modules compiled as copies: the extraction pipeline, its frames, the cue model, bulk load."""
     found = sorted(ROOT.glob("claims/pipeline/*.py")) + sorted(ROOT.glob("claims/pipeline/frames/*.py"))
     found += [ROOT / "claims/learn/cuemodel.py", ROOT / "claims/learn/features.py"]
-    found += [ROOT / "claims/store/grouping.py"]  # a bulk load's writer spends half its time here
+    # a bulk load: reading the claims file, linking speakers to persons, grouping (half the writer)
+    found += [ROOT / f"claims/store/{name}.py" for name in ("extracted", "linking", "grouping", "bulk")]
     return [p.relative_to(ROOT).as_posix() for p in found if p.name != "__init__.py"]
 
 

@@ -32,7 +32,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -140,6 +140,28 @@ def prepare(
     """``content`` read for grouping. Terms longer than the index column are cut to fit.
     ``folded`` is ``search_key(content)`` when the caller has it (the stored ``content_folded``)."""
     folded = search_key(content) if folded is None else folded
+    norm, terms, numbers, bound, polarity, term_set = _read_words(folded, lang)
+    return ClaimText(
+        claim_id,
+        lang,
+        norm,
+        terms,
+        numbers,
+        bound,
+        polarity,
+        person_id,
+        speaker.strip().lower(),
+        group_id,
+        article_id,
+        term_set=term_set,
+        content=content,
+    )
+
+
+@lru_cache(maxsize=65_536)  # an archive repeats its claims word for word (wire copies, re-runs)
+def _read_words(folded: str, lang: str) -> tuple[str, list[str], frozenset[str], bool, int, frozenset[str]]:
+    """What :func:`prepare` reads off the folded words: (norm, terms, numbers, bound, polarity,
+    term set). The terms list is shared by the claims of the same words: it is never changed."""
     words = _WORD.findall(folded)
     stop, bound = _words(lang)
     terms = list(dict.fromkeys(f"{lang}:{w}"[:TERM_LENGTH] for w in words if w not in stop and len(w) > 1))
@@ -147,19 +169,14 @@ def prepare(
     numbers = frozenset(n for n in (_number(m) for m in _DIGITS.findall(folded)) if n) | {
         spelled[w] for w in words if w in spelled
     }
-    return ClaimText(
-        claim_id,
-        lang,
+    polarity = _polarity(lang)
+    return (
         " ".join(words),
         terms,
         numbers,
         any(w in bound for w in words),
-        sum(w in _polarity(lang) for w in words),
-        person_id,
-        speaker.strip().lower(),
-        group_id,
-        article_id,
-        content=content,
+        sum(w in polarity for w in words),
+        frozenset(terms),
     )
 
 
