@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
@@ -78,7 +79,12 @@ DERIVED = ("speaker_lower", "content_folded", "checkworthy", "checkworthy_reason
 def stored_checkworthy(score: float, reasons: list[str]) -> dict[str, Any]:
     """A score and its reasons computed elsewhere (an extraction worker, Spark: the claims file's
     ``checkworthy`` columns) as :func:`checkworthy_values` stores them."""
-    return {"checkworthy": score, "checkworthy_reasons": json.dumps(list(reasons), ensure_ascii=False)}
+    return {"checkworthy": score, "checkworthy_reasons": _reasons_json(tuple(reasons))}
+
+
+@lru_cache(maxsize=4096)  # a scorer gives few distinct lists of reasons; a claims file repeats them
+def _reasons_json(reasons: tuple[str, ...]) -> str:
+    return json.dumps(list(reasons), ensure_ascii=False)
 
 
 def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]], check: dict[str, Any] | None = None) -> dict:
