@@ -344,7 +344,9 @@ def _write_batch(
                 folded=r["content_folded"],  # search_key(content), computed for the row already
             )
         )
-    grouped = group_units(conn, list(units.values()), cache=cache)
+    # on PostgreSQL the index rows go in while the claims are compared (they point to claims
+    # COPY'd below: the index has no foreign key there, migration 0009)
+    grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg)
     if pg:
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])

@@ -27,15 +27,17 @@ the analyst confirms (:mod:`claims.store.group_verdicts`).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
 import regex
+from psycopg.copy import QueuedLibpqWriter
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql
@@ -415,7 +417,13 @@ def _most_shared(shared: Counter, need: int) -> list[int]:
     return [k for k, _ in kept[:MAX_CANDIDATES]]
 
 
-def group_units(conn: Connection, units: list[list[ClaimText]], *, cache: ClaimCache | None = None) -> Grouped:
+def group_units(
+    conn: Connection,
+    units: list[list[ClaimText]],
+    *,
+    cache: ClaimCache | None = None,
+    stream_terms: bool = False,
+) -> Grouped:
     """Group the claims of ``units`` (each unit the claims of one article, or of one
     :func:`index_store` pass, in id order; ids above every stored claim's, none indexed yet),
     unit after unit exactly as when each unit is its own transaction: a claim is compared with
@@ -425,7 +433,10 @@ def group_units(conn: Connection, units: list[list[ClaimText]], *, cache: ClaimC
 
     Called inside the caller's write transaction, after the persons lock, so two writers never
     group at once. Set-based where it can be: the index counts, the postings and the compared
-    claims are each read once for all units."""
+    claims are each read once for all units. With ``stream_terms`` on PostgreSQL the index rows
+    are written here, COPY'd while the claims are compared (the server inserts them, a bulk
+    batch's largest cost there, while this process computes), and ``Grouped.terms`` is empty;
+    the claims the rows point to may be written after, in the same transaction."""
     units = [u for u in ([c for c in unit if c.terms] for unit in units) if u]
     out = Grouped()
     if not units:
@@ -439,29 +450,32 @@ def group_units(conn: Connection, units: list[list[ClaimText]], *, cache: ClaimC
     reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
-    for unit in units:
-        held: dict[str, list[ClaimText]] = {}  # this unit's earlier claims by term
-        for c in unit:
-            if len(c.terms) >= MIN_TERMS:
-                match = _best(c, [stored[cid] for cid in wanted[c.id] if cid in stored], held, blocks, needs, reps)
-                if match is not None:
-                    if match.group_id is None:
-                        made.append(match)
-                        match.group_id = -len(made)
-                        out.joined[match.id] = match.group_id
-                        reps[match.group_id] = match
-                    c.group_id = match.group_id
-                    out.joined[c.id] = c.group_id
-            for t in c.terms:
-                ts = held.setdefault(t, [])
-                if len(ts) < PER_TERM:  # the first claims of a term are enough to find its group
-                    ts.append(c)
+    terms = [(t, c.id) for unit in units for c in unit for t in c.terms]
+    streamed = stream_terms and conn.dialect.name == "postgresql"
+    with _terms_copied(conn, terms) if streamed else contextlib.nullcontext():
+        for unit in units:
+            held: dict[str, list[ClaimText]] = {}  # this unit's earlier claims by term
+            for c in unit:
+                if len(c.terms) >= MIN_TERMS:
+                    match = _best(c, [stored[cid] for cid in wanted[c.id] if cid in stored], held, blocks, needs, reps)
+                    if match is not None:
+                        if match.group_id is None:
+                            made.append(match)
+                            match.group_id = -len(made)
+                            out.joined[match.id] = match.group_id
+                            reps[match.group_id] = match
+                        c.group_id = match.group_id
+                        out.joined[c.id] = c.group_id
+                for t in c.terms:
+                    ts = held.setdefault(t, [])
+                    if len(ts) < PER_TERM:  # the first claims of a term are enough to find its group
+                        ts.append(c)
     real = _store_groups(conn, made)
     for o in stored.values():
         if o.group_id is not None and o.group_id < 0:
             o.group_id = real[-o.group_id - 1]
     out.joined = {cid: real[-g - 1] if g < 0 else g for cid, g in out.joined.items()}
-    out.terms = [(t, c.id) for unit in units for c in unit for t in c.terms]
+    out.terms = [] if streamed else terms
     if cache is not None:
         for c in mine.values():
             cache.keep(c)
@@ -549,15 +563,28 @@ def _insert_terms(conn: Connection, rows: list[tuple[str, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection  # COPY: a batch holds tens of thousands of terms
-        with raw.cursor() as cur, cur.copy("COPY claim_terms (term, claim_id) FROM STDIN") as copy:
-            # the COPY text written at once rather than a write_row call per row (a batch has
-            # ~100,000): a term is word characters after its language prefix, so it needs escaping
-            # only if a pack's code or a folding ever let a tab, newline or backslash in
-            for i in range(0, len(rows), 50_000):
-                copy.write("".join(f"{_copy_text(t)}\t{cid}\n" for t, cid in rows[i : i + 50_000]))
+        with _terms_copied(conn, rows):
+            pass
         return
     conn.execute(insert(claim_terms), [dict(term=t, claim_id=c) for t, c in rows])
+
+
+@contextlib.contextmanager
+def _terms_copied(conn: Connection, rows: list[tuple[str, int]]) -> Iterator[None]:
+    """``claim_terms`` rows COPY'd to PostgreSQL, the COPY ended (and its work waited for) when
+    the block is left: the rows are handed to a writer thread (psycopg's QueuedLibpqWriter), so
+    the server inserts them while the block runs."""
+    raw = conn.connection.driver_connection  # COPY: a batch holds tens of thousands of terms
+    with (
+        raw.cursor() as cur,
+        cur.copy("COPY claim_terms (term, claim_id) FROM STDIN", writer=QueuedLibpqWriter(cur)) as copy,
+    ):
+        # the COPY text written at once rather than a write_row call per row (a batch has
+        # ~100,000): a term is word characters after its language prefix, so it needs escaping
+        # only if a pack's code or a folding ever let a tab, newline or backslash in
+        for i in range(0, len(rows), 50_000):
+            copy.write("".join(f"{_copy_text(t)}\t{cid}\n" for t, cid in rows[i : i + 50_000]))
+        yield
 
 
 def _copy_text(value: str) -> str:
