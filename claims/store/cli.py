@@ -113,7 +113,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _bulk_ingest(args: argparse.Namespace, engine: Engine, statuses: Statuses) -> int:
     from claims.parallel import default_jobs
-    from claims.store.bulk import bulk_ingest
+    from claims.store.bulk import BATCH_ARTICLES, bulk_ingest
     from claims.store.extracted import ClaimsFileError, ExtractedClaims
 
     extracted = None
@@ -130,7 +130,7 @@ def _bulk_ingest(args: argparse.Namespace, engine: Engine, statuses: Statuses) -
             iter_articles(args.paths),
             lang=args.lang,
             jobs=args.jobs or default_jobs(),
-            batch_size=args.batch_size,
+            batch_size=args.batch_size or BATCH_ARTICLES,
             statuses=statuses,
             analyst=args.analyst,
             report=lambda msg: tqdm.write(f"skipped {msg}", file=sys.stderr),
@@ -374,7 +374,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="archive load: extract on every core and store --batch-size articles per transaction "
         "(COPY into PostgreSQL); rerun after an interruption to store the rest",
     )
-    i.add_argument("--batch-size", type=int, default=500, help="articles per transaction with --bulk (default 500)")
+    i.add_argument(
+        "--batch-size", type=int, help="articles per transaction with --bulk (default 2000: claims.store.bulk)"
+    )
     i.add_argument(
         "--claims",
         help="with --bulk: store the claims of this file (`claims extract --format parquet` or claims.spark "
