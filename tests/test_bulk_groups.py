@@ -191,3 +191,31 @@ def test_the_claim_cache_reuses_only_what_the_content_gives():
     for i in range(10):  # bounded: the oldest go first
         cache.read(row(id=100 + i))
     assert len(cache.items) <= 4
+
+
+@pytest.mark.postgres
+def test_postgresql_counts_a_term_only_as_far_as_the_rules_read(tmp_path, monkeypatch):
+    """PostgreSQL counts a term's claims up to MAX_POSTINGS + 1 (a common term's full count grew
+    with the store); SQLite counts them all. Above MAX_POSTINGS a term is not used either way, so
+    with a limit small enough for the fixtures to pass it the groups are the same."""
+    import claims.store.grouping as grouping
+
+    monkeypatch.setattr(grouping, "MAX_POSTINGS", 2)
+    articles = [Article(k, t, f"{k}.txt") for k, t in FIXTURES]
+    exact = _one_by_one(f"sqlite:///{tmp_path / 'exact.db'}", articles)
+    admin, url, name = _pg_database()
+    try:
+        pg = url.render_as_string(hide_password=False)
+        assert _one_by_one(pg, articles) == exact
+        engine = open_store(pg)
+        with engine.connect() as conn:
+            common = conn.execute(
+                select(claim_terms.c.term).group_by(claim_terms.c.term).having(text("count(*) > 3")).limit(1)
+            ).scalar()
+            assert common is not None  # a term the limit cuts
+            assert grouping._df(conn, [common])[common] == 3
+        engine.dispose()
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
