@@ -242,12 +242,11 @@ def _df(conn: Connection, terms: Sequence[str]) -> Counter:
     if not terms:
         return counts
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            text(
-                "SELECT t.term, (SELECT count(*) FROM (SELECT 1 FROM claim_terms WHERE term = t.term LIMIT :n) AS s) "
-                "FROM unnest(CAST(:terms AS text[])) AS t(term)"
-            ),
-            {"terms": list(terms), "n": MAX_POSTINGS + 1},
+        rows = _per_term(
+            conn,
+            "SELECT count(*) FROM (SELECT 1 FROM claim_terms WHERE term = t.term LIMIT :n) AS s",
+            terms,
+            MAX_POSTINGS + 1,
         )
         counts.update({term: n for term, n in rows if n})
         return counts
@@ -256,6 +255,13 @@ def _df(conn: Connection, terms: Sequence[str]) -> Counter:
             dict(conn.execute(select(claim_terms.c.term, func.count()).where(cond).group_by(claim_terms.c.term)).all())
         )
     return counts
+
+
+def _per_term(conn: Connection, value: str, terms: Sequence[str], n: int) -> Any:
+    """PostgreSQL: ``(term, value)`` rows, ``value`` a scalar subquery over ``claim_terms`` for
+    the term ``t.term`` reading at most ``:n`` index entries; one statement for all ``terms``."""
+    sql = f"SELECT t.term, ({value}) FROM unnest(CAST(:terms AS text[])) AS t(term)"
+    return conn.execute(text(sql), {"terms": list(terms), "n": n})
 
 
 def _postings(conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
@@ -269,14 +275,8 @@ def _postings(conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
     if conn.dialect.name == "postgresql":
         # one row per term with its claims as an array: a batch reads hundreds of thousands of
         # postings, and a row each costs more in the driver than the scan costs the server
-        rows = conn.execute(
-            text(
-                "SELECT t.term, ARRAY(SELECT claim_id FROM claim_terms WHERE term = t.term "
-                "ORDER BY claim_id LIMIT :n) FROM unnest(CAST(:terms AS text[])) AS t(term)"
-            ),
-            {"terms": list(terms), "n": PER_TERM},
-        )
-        return {term: ids for term, ids in rows if ids}
+        query = "ARRAY(SELECT claim_id FROM claim_terms WHERE term = t.term ORDER BY claim_id LIMIT :n)"
+        return {term: ids for term, ids in _per_term(conn, query, terms, PER_TERM) if ids}
     for cond in _among(conn, claim_terms.c.term, terms):
         q = select(claim_terms.c.term, claim_terms.c.claim_id).where(cond)
         for term, cid in conn.execute(q.order_by(claim_terms.c.term, claim_terms.c.claim_id)):
