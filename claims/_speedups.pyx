@@ -8,6 +8,9 @@ The package works without this module (no compiler, a zip on Spark's --py-files,
 ``CLAIMS_PURE=1``): :mod:`claims.speedups` decides which version runs.
 """
 
+from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.long cimport PyLong_AsLongLong
+from cpython.object cimport PyObject
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 
 cdef extern from "Python.h":
@@ -279,3 +282,63 @@ def first_in_ranges(str text, tuple ranges):
             if lo[j] <= c <= hi[j]:
                 return i
     return -1
+
+
+cdef enum:
+    MAX_LISTS = 64  # block terms per claim are 6 (claims.store.grouping.BLOCK_TERMS)
+
+
+def shared_ids(list lists, Py_ssize_t need, Py_ssize_t limit):
+    """The ids found in at least ``need`` of ``lists`` (each a list of strictly increasing ints),
+    those in most lists first, then by first appearance with the lists read one after another;
+    at most ``limit``. What ``claims.store.grouping._shared_ids`` gives (a Counter over the chained
+    lists), by one merge of the sorted lists instead of a count per id. None when a list is not
+    strictly increasing or there are more than 64 lists: the caller counts them instead."""
+    cdef Py_ssize_t k = len(lists)
+    cdef Py_ssize_t idx[MAX_LISTS]
+    cdef Py_ssize_t size[MAX_LISTS]
+    cdef Py_ssize_t offset[MAX_LISTS]
+    cdef long long cur[MAX_LISTS]
+    cdef PyObject* arr[MAX_LISTS]  # borrowed: ``lists`` holds them
+    cdef Py_ssize_t i, total = 0, count, first, live = 0
+    cdef long long m, nxt
+    cdef list xs
+    if k > MAX_LISTS:
+        return None
+    for i in range(k):
+        xs = lists[i]
+        arr[i] = <PyObject*>xs
+        idx[i] = 0
+        size[i] = PyList_GET_SIZE(xs)
+        offset[i] = total
+        total += size[i]
+        if size[i]:
+            cur[i] = PyLong_AsLongLong(<object>PyList_GET_ITEM(xs, 0))
+            live += 1
+    kept = []
+    while live:
+        m = 0
+        first = -1
+        for i in range(k):
+            if idx[i] < size[i] and (first < 0 or cur[i] < m):
+                m = cur[i]
+                first = 0
+        count = 0
+        first = -1
+        for i in range(k):
+            if idx[i] < size[i] and cur[i] == m:
+                count += 1
+                if first < 0:
+                    first = offset[i] + idx[i]
+                idx[i] += 1
+                if idx[i] < size[i]:
+                    nxt = PyLong_AsLongLong(<object>PyList_GET_ITEM(<object>arr[i], idx[i]))
+                    if nxt <= m:
+                        return None
+                    cur[i] = nxt
+                else:
+                    live -= 1
+        if count >= need:
+            kept.append((-count, first, m))
+    kept.sort()
+    return [t[2] for t in kept[:limit]]

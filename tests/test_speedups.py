@@ -266,3 +266,28 @@ def test_a_compiled_copy_runs_only_while_its_source_is_unchanged(tmp_path):
     source.write_text("X = 1\n")
     built.unlink()  # the copy gone (or inside a zip): the source runs
     assert finder.find_spec("pkg.mod") is None
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 60), max_size=30).map(lambda xs: sorted(set(xs))), max_size=8),
+    st.integers(1, 3),
+)
+def test_shared_ids_merge_gives_what_counting_gives(lists, need):
+    """Grouping's candidates: the kernel merges the sorted postings, Python counts them; the same
+    ids in the same order (most lists first, then first appearance), cut at MAX_CANDIDATES."""
+    from collections import Counter
+    from itertools import chain
+
+    from claims.store.grouping import MAX_CANDIDATES, _most_shared
+
+    assert K.shared_ids(lists, need, MAX_CANDIDATES) == _most_shared(Counter(chain.from_iterable(lists)), need)
+
+
+@needs_kernel
+def test_shared_ids_refuses_lists_out_of_order():
+    assert K.shared_ids([[1, 3, 2], [2, 3]], 2, 40) is None
+    assert K.shared_ids([[1, 1, 2]], 1, 40) is None  # a repeat is out of order too
+    assert K.shared_ids([[5], [1, 5], [5, 9]], 2, 40) == [5]
+    assert K.shared_ids([[i] for i in range(65)], 1, 40) is None  # more lists than the kernel holds

@@ -43,6 +43,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.dialects import postgresql
 
 from claims.lang import available, load
+from claims.speedups import kernel
 from claims.store.accounts import check_can_edit
 from claims.store.db import reading, writing
 from claims.store.linking import lock_persons, now
@@ -63,6 +64,7 @@ TERM_LENGTH = claim_terms.c.term.type.length
 CHUNK = 900  # parameters per IN list on SQLite
 
 _ID = operator.attrgetter("id")
+_KERNEL = kernel()
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
 _DIGITS = regex.compile(r"\p{Nd}+(?:[.,]\p{Nd}+)*")
 
@@ -414,8 +416,7 @@ def _wanted(
         for c in unit:
             if len(c.terms) < MIN_TERMS:
                 continue  # too short to be the same claim as anything (same_claim)
-            shared = Counter(itertools.chain.from_iterable(postings.get(t, ()) for t in blocks[c.id]))
-            wanted[c.id] = _most_shared(shared, needs[c.id])
+            wanted[c.id] = _shared_ids([postings.get(t, []) for t in blocks[c.id]], needs[c.id])
         for c in unit:
             for t in c.terms:
                 if t in block_terms:
@@ -423,6 +424,17 @@ def _wanted(
                     if len(held) < PER_TERM:
                         held.append(c.id)
     return wanted
+
+
+def _shared_ids(lists: list[list[int]], need: int) -> list[int]:
+    """The ids in at least ``need`` of ``lists`` (postings: increasing claim ids), those in most
+    lists first, ties in order of first appearance; at most :data:`MAX_CANDIDATES`. The compiled
+    kernel merges the sorted lists (``_speedups.shared_ids``); this counts them."""
+    if _KERNEL is not None:
+        got = _KERNEL.shared_ids(lists, need, MAX_CANDIDATES)
+        if got is not None:
+            return got
+    return _most_shared(Counter(itertools.chain.from_iterable(lists)), need)
 
 
 def _most_shared(shared: Counter, need: int) -> list[int]:
