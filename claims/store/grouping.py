@@ -481,7 +481,7 @@ def group_units(
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
     terms = [(t, c.id) for unit in units for c in unit for t in c.terms]
     streamed = stream_terms and conn.dialect.name == "postgresql"
-    with _terms_copied(conn, terms) if streamed else contextlib.nullcontext():
+    with _terms_copied(conn, terms, queued=True) if streamed else contextlib.nullcontext():
         for unit in units:
             held: dict[str, list[ClaimText]] = {}  # this unit's earlier claims by term
             for c in unit:
@@ -593,20 +593,23 @@ def _insert_terms(conn: Connection, rows: list[tuple[str, int]]) -> None:
         return
     if conn.dialect.name == "postgresql":
         with _terms_copied(conn, rows):
-            pass
+            pass  # the rows are the whole COPY: nothing to do while it runs
         return
     conn.execute(insert(claim_terms), [dict(term=t, claim_id=c) for t, c in rows])
 
 
 @contextlib.contextmanager
-def _terms_copied(conn: Connection, rows: list[tuple[str, int]]) -> Iterator[None]:
+def _terms_copied(conn: Connection, rows: list[tuple[str, int]], *, queued: bool = False) -> Iterator[None]:
     """``claim_terms`` rows COPY'd to PostgreSQL, the COPY ended (and its work waited for) when
-    the block is left: the rows are handed to a writer thread (psycopg's QueuedLibpqWriter), so
-    the server inserts them while the block runs."""
+    the block is left. ``queued``: the rows are handed to a writer thread (psycopg's
+    QueuedLibpqWriter), so the server inserts them while the block runs; worth a thread only
+    when the block has work of its own (a bulk batch's comparisons), not for one ingest's rows."""
     raw = conn.connection.driver_connection  # COPY: a batch holds tens of thousands of terms
     with (
         raw.cursor() as cur,
-        cur.copy("COPY claim_terms (term, claim_id) FROM STDIN", writer=QueuedLibpqWriter(cur)) as copy,
+        cur.copy(
+            "COPY claim_terms (term, claim_id) FROM STDIN", writer=QueuedLibpqWriter(cur) if queued else None
+        ) as copy,
     ):
         # the COPY text written at once rather than a write_row call per row (a batch has
         # ~100,000): a term is word characters after its language prefix, so it needs escaping
