@@ -302,6 +302,7 @@ def shared_ids(list lists, Py_ssize_t need, Py_ssize_t limit):
     cdef PyObject* arr[MAX_LISTS]  # borrowed: ``lists`` holds them
     cdef Py_ssize_t i, total = 0, count, first, live = 0
     cdef long long m, nxt
+    cdef bint seen
     cdef list xs
     if k > MAX_LISTS:
         return None
@@ -318,11 +319,11 @@ def shared_ids(list lists, Py_ssize_t need, Py_ssize_t limit):
     kept = []
     while live:
         m = 0
-        first = -1
-        for i in range(k):
-            if idx[i] < size[i] and (first < 0 or cur[i] < m):
+        seen = False
+        for i in range(k):  # the smallest id at the head of a list not read to its end
+            if idx[i] < size[i] and (not seen or cur[i] < m):
                 m = cur[i]
-                first = 0
+                seen = True
         count = 0
         first = -1
         for i in range(k):
