@@ -10,7 +10,7 @@ The package works without this module (no compiler, a zip on Spark's --py-files,
 
 from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.long cimport PyLong_AsLongLong
-from cpython.object cimport PyObject
+from libc.stdlib cimport free, malloc, qsort
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 
 cdef extern from "Python.h":
@@ -288,58 +288,88 @@ cdef enum:
     MAX_LISTS = 64  # block terms per claim are 6 (claims.store.grouping.BLOCK_TERMS)
 
 
+cdef struct _Shared:
+    Py_ssize_t count
+    Py_ssize_t first
+    long long id
+
+
+cdef int _by_count_then_first(const void* a, const void* b) noexcept nogil:
+    cdef const _Shared* x = <const _Shared*>a
+    cdef const _Shared* y = <const _Shared*>b
+    if x.count != y.count:
+        return -1 if x.count > y.count else 1
+    return -1 if x.first < y.first else (1 if x.first > y.first else 0)
+
+
 def shared_ids(list lists, Py_ssize_t need, Py_ssize_t limit):
     """The ids found in at least ``need`` of ``lists`` (each a list of strictly increasing ints),
     those in most lists first, then by first appearance with the lists read one after another;
     at most ``limit``. What ``claims.store.grouping._shared_ids`` gives (a Counter over the chained
     lists), by one merge of the sorted lists instead of a count per id. None when a list is not
-    strictly increasing or there are more than 64 lists: the caller counts them instead."""
+    strictly increasing or there are more than 64 lists: the caller counts them instead.
+
+    The ids are read into one C array first and the kept ids sorted as C structs: a claim's
+    postings are hundreds of ids, most of them kept in an archive of copies, and a Python tuple
+    per kept id cost more than the merge."""
     cdef Py_ssize_t k = len(lists)
     cdef Py_ssize_t idx[MAX_LISTS]
-    cdef Py_ssize_t size[MAX_LISTS]
-    cdef Py_ssize_t offset[MAX_LISTS]
-    cdef long long cur[MAX_LISTS]
-    cdef PyObject* arr[MAX_LISTS]  # borrowed: ``lists`` holds them
-    cdef Py_ssize_t i, total = 0, count, first, live = 0
-    cdef long long m, nxt
+    cdef Py_ssize_t end[MAX_LISTS]
+    cdef Py_ssize_t i, j, total = 0, count, first, live = 0, n_kept = 0
+    cdef long long m = 0, v
     cdef bint seen
+    cdef long long* ids
+    cdef _Shared* kept
     cdef list xs
     if k > MAX_LISTS:
         return None
     for i in range(k):
-        xs = lists[i]
-        arr[i] = <PyObject*>xs
-        idx[i] = 0
-        size[i] = PyList_GET_SIZE(xs)
-        offset[i] = total
-        total += size[i]
-        if size[i]:
-            cur[i] = PyLong_AsLongLong(<object>PyList_GET_ITEM(xs, 0))
-            live += 1
-    kept = []
-    while live:
-        m = 0
-        seen = False
-        for i in range(k):  # the smallest id at the head of a list not read to its end
-            if idx[i] < size[i] and (not seen or cur[i] < m):
-                m = cur[i]
-                seen = True
-        count = 0
-        first = -1
+        total += PyList_GET_SIZE(lists[i])
+    if total == 0:
+        return []
+    ids = <long long*>malloc(total * sizeof(long long))
+    kept = <_Shared*>malloc(total * sizeof(_Shared))
+    if ids == NULL or kept == NULL:
+        free(ids)
+        free(kept)
+        raise MemoryError()
+    try:
+        total = 0
         for i in range(k):
-            if idx[i] < size[i] and cur[i] == m:
-                count += 1
-                if first < 0:
-                    first = offset[i] + idx[i]
-                idx[i] += 1
-                if idx[i] < size[i]:
-                    nxt = PyLong_AsLongLong(<object>PyList_GET_ITEM(<object>arr[i], idx[i]))
-                    if nxt <= m:
-                        return None
-                    cur[i] = nxt
-                else:
-                    live -= 1
-        if count >= need:
-            kept.append((-count, first, m))
-    kept.sort()
-    return [t[2] for t in kept[:limit]]
+            xs = lists[i]
+            idx[i] = total
+            for j in range(PyList_GET_SIZE(xs)):
+                v = PyLong_AsLongLong(<object>PyList_GET_ITEM(xs, j))
+                if j and v <= ids[total - 1]:
+                    return None
+                ids[total] = v
+                total += 1
+            end[i] = total
+            if end[i] > idx[i]:
+                live += 1
+        while live:
+            seen = False
+            for i in range(k):  # the smallest id at the head of a list not read to its end
+                if idx[i] < end[i] and (not seen or ids[idx[i]] < m):
+                    m = ids[idx[i]]
+                    seen = True
+            count = 0
+            first = -1
+            for i in range(k):
+                if idx[i] < end[i] and ids[idx[i]] == m:
+                    count += 1
+                    if first < 0:
+                        first = idx[i]  # its place in the lists read one after another
+                    idx[i] += 1
+                    if idx[i] == end[i]:
+                        live -= 1
+            if count >= need:
+                kept[n_kept].count = count
+                kept[n_kept].first = first
+                kept[n_kept].id = m
+                n_kept += 1
+        qsort(kept, n_kept, sizeof(_Shared), _by_count_then_first)
+        return [kept[i].id for i in range(min(n_kept, limit))]
+    finally:
+        free(ids)
+        free(kept)

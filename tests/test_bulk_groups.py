@@ -219,3 +219,31 @@ def test_postgresql_counts_a_term_only_as_far_as_the_rules_read(tmp_path, monkey
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_a_bulk_load_counts_a_term_known_common_once(two_stores, monkeypatch):
+    """A term found in more than MAX_POSTINGS stored claims is not counted again by the later
+    batches of a load (the store only grows under it): the groups are the normal ingest's, and a
+    term the load holds as common reads as common without a look at the index."""
+    import claims.store.grouping as grouping
+
+    monkeypatch.setattr(grouping, "MAX_POSTINGS", 2)
+    articles = [Article(k, t, f"{k}.txt") for k, t in FIXTURES]
+    want = _one_by_one(two_stores[0], articles)
+    engine = open_store(two_stores[1])
+    bulk_ingest(engine, articles, batch_size=1, jobs=1)
+    assert _groups(engine) == want
+    with engine.begin() as conn:
+        common = conn.execute(
+            select(claim_terms.c.term).group_by(claim_terms.c.term).having(text("count(*) > 3")).limit(1)
+        ).scalar()
+        rare = conn.execute(
+            select(claim_terms.c.term).group_by(claim_terms.c.term).having(text("count(*) = 1")).limit(1)
+        ).scalar()
+        known: set[str] = set()
+        assert grouping._df(conn, [common, rare], known) == grouping._df(conn, [common, rare])
+        assert known == {common}  # learnt: counted past the limit
+        conn.execute(claim_terms.delete().where(claim_terms.c.term == common))
+        assert grouping._df(conn, [common], known)[common] == 3  # held, not counted again
+        assert grouping._df(conn, [common])[common] == 0  # what the index says now
+    engine.dispose()

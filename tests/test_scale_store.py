@@ -323,3 +323,44 @@ def test_a_failed_batch_commit_is_raised_and_nothing_after_it_is_written(tmp_pat
         assert sorted(c.execute(select(articles.c.article_key)).scalars()) == ["f0", "f1"]
     assert len(calls) == 2  # the batches read after the failure were not written
     engine.dispose()
+
+
+def test_a_bulk_load_runs_the_collector_per_batch_and_gives_it_back(tmp_path, monkeypatch):
+    """The cyclic collector is paused for a load and run after each batch (fully every
+    FULL_COLLECTION_EVERY batches); it is on again afterwards, also when a batch fails, and a
+    caller that had turned it off finds it off."""
+    import gc
+
+    import pytest
+
+    import claims.store.bulk as bulk
+
+    monkeypatch.setattr(bulk, "FULL_COLLECTION_EVERY", 2)
+    real, seen = bulk._write_batch, []
+    generations: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: generations.append(generation) or 0)
+
+    def watched(conn, batch, *args):
+        seen.append(gc.isenabled())
+        if batch[0].key == "boom":
+            raise RuntimeError("disk full")
+        return real(conn, batch, *args)
+
+    monkeypatch.setattr(bulk, "_write_batch", watched)
+    engine = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    items = [Article(f"g{i}", f"Mayor Ana Ruiz{i} said taxes would not rise.", f"g{i}") for i in range(5)]
+    assert gc.isenabled()
+    counts = bulk_ingest(engine, items, batch_size=1, jobs=1)
+    assert counts.new == 5 and seen == [False] * 5 and gc.isenabled()
+    assert generations == [1, 2, 1, 2, 1]  # young objects per batch, everything every second one
+    with pytest.raises(RuntimeError, match="disk full"):
+        bulk_ingest(engine, [Article("boom", "Lee said the port deal was signed.", "b")], jobs=1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        generations.clear()
+        bulk_ingest(engine, [Article("h1", "Lee said the bridge would open.", "h")], jobs=1)
+        assert gc.isenabled() is False and generations == []
+    finally:
+        gc.enable()
+    engine.dispose()

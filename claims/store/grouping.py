@@ -234,13 +234,21 @@ def _among(conn: Connection, column: Any, values: Sequence[Any]) -> Iterable[Any
         yield column.in_(values[i : i + CHUNK])
 
 
-def _df(conn: Connection, terms: Sequence[str]) -> Counter:
+def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) -> Counter:
     """Term → how many stored claims hold it, counted up to ``MAX_POSTINGS + 1`` only: a term in
     more claims than :data:`MAX_POSTINGS` is not used for blocking whatever its count, and a
     smaller count is exact, so the rules decide the same. On PostgreSQL each term's count reads
     at most that many index entries (a common term's full count grew with the store: every batch
-    of an archive load read most of the index)."""
+    of an archive load read most of the index).
+
+    ``common`` (kept by a bulk load between its batches) holds terms found in more than
+    :data:`MAX_POSTINGS` claims before: they are not counted again (a store only grows under a
+    load, so they stay common; a claim deleted meanwhile is not noticed until the next load),
+    and the terms found common here are added to it."""
     counts: Counter = Counter()
+    if common:
+        counts.update({t: MAX_POSTINGS + 1 for t in terms if t in common})
+        terms = [t for t in terms if t not in common]
     if not terms:
         return counts
     if conn.dialect.name == "postgresql":
@@ -251,11 +259,17 @@ def _df(conn: Connection, terms: Sequence[str]) -> Counter:
             MAX_POSTINGS + 1,
         )
         counts.update({term: n for term, n in rows if n})
-        return counts
-    for cond in _among(conn, claim_terms.c.term, terms):
-        counts.update(
-            dict(conn.execute(select(claim_terms.c.term, func.count()).where(cond).group_by(claim_terms.c.term)).all())
-        )
+    else:
+        for cond in _among(conn, claim_terms.c.term, terms):
+            counts.update(
+                dict(
+                    conn.execute(
+                        select(claim_terms.c.term, func.count()).where(cond).group_by(claim_terms.c.term)
+                    ).all()
+                )
+            )
+    if common is not None:
+        common.update(t for t in terms if counts[t] > MAX_POSTINGS)
     return counts
 
 
@@ -323,6 +337,7 @@ class ClaimCache:
     def __init__(self, limit: int = 60_000) -> None:
         self.limit = limit
         self.items: dict[int, ClaimText] = {}
+        self.common: set[str] = set()  # terms in more than MAX_POSTINGS stored claims (see _df)
 
     def read(self, r: Any) -> ClaimText:
         """The claim of row ``r`` (:data:`STORED_COLUMNS`), prepared again only when not held."""
@@ -470,7 +485,9 @@ def group_units(
     out = Grouped()
     if not units:
         return out
-    stored_df = _df(conn, sorted({t for unit in units for c in unit for t in c.terms}))
+    stored_df = _df(
+        conn, sorted({t for unit in units for c in unit for t in c.terms}), cache.common if cache is not None else None
+    )
     blocks, needs = _blocks(units, stored_df)
     postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
     wanted = _wanted(units, blocks, needs, postings)
