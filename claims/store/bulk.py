@@ -98,6 +98,7 @@ class _Pending:
     # per claim of the extraction, its check-worthiness as stored, computed where it was
     # extracted (a worker, the claims file); None (for all, or one claim): scored at the write
     checks: list[dict[str, Any] | None] | None = None
+    rows: list[dict[str, Any]] | None = None  # its claim rows but for the store's ids (_claim_rows)
 
 
 def _clean(a: Article) -> tuple[str, dict[str, str]]:
@@ -128,6 +129,18 @@ def _extract_chunk(chunk: list[Article], lang: str | None) -> list[_Outcome]:
             continue
         out.append((ex, [checkworthy_values(c) for c in ex.claims]))
     return out
+
+
+def _claim_rows(ex: Extraction, checks: list[dict[str, Any] | None] | None, statuses: Statuses) -> list[dict]:
+    """The claim rows of ``ex`` as far as they are known before the write: everything but the
+    ids the store gives (article, speaker row, person, the claim's own) and the time, which
+    :func:`_write_batch` fills in. Built by the reading thread while the writer waits on the
+    database: folding the texts and shaping the rows was a fifteenth of a load's writer time."""
+    checks = checks or [None] * len(ex.claims)
+    return [
+        _new_claim(c.claim_id, 0, statuses, None, _claim_values(c, {}, check))
+        for c, check in zip(ex.claims, checks, strict=True)
+    ]
 
 
 class _BatchLinker(PersonLinker):
@@ -264,7 +277,7 @@ def _write_batch(
         if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
             p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
             p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
-            p.checks = None  # scored below
+            p.checks = p.rows = None  # scored below
         stored.add(p.hash)
         taken.add(p.key)
         todo.append(p)
@@ -325,14 +338,16 @@ def _write_batch(
     for r, sid in zip(sp_rows, sp_ids, strict=True):
         speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
     claim_rows = []
+    no_speaker = (None, None)
     for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
         local = speakers[aid]
         checks = p.checks or [None] * len(p.extraction.claims)
         counts.scored_at_load += sum(1 for check in checks if check is None)
-        claim_rows.extend(
-            _new_claim(c.claim_id, aid, statuses, ts, _claim_values(c, local, check))
-            for c, check in zip(p.extraction.claims, checks, strict=True)
-        )
+        rows = p.rows if p.rows is not None else _claim_rows(p.extraction, p.checks, statuses)
+        for c, r in zip(p.extraction.claims, rows, strict=True):
+            r["article_id"], r["updated_at"] = aid, ts
+            r["article_speaker_id"], r["person_id"] = local.get(c.speaker_id, no_speaker)
+        claim_rows.extend(rows)
     # Grouping, each article as its own transaction would group it (group_units), decided before
     # the claims are written on PostgreSQL so that each row is COPY'd with its group id: the
     # claims' ids come from the sequence first. SQLite inserts them and updates those that joined.
@@ -424,6 +439,7 @@ def bulk_ingest(
                     fail(article.origin, result)
                 else:
                     pending.extraction, pending.checks = result
+                    pending.rows = _claim_rows(pending.extraction, pending.checks, statuses)
                     batch.append(pending)
                 progress(1)
                 if len(batch) >= batch_size:

@@ -103,8 +103,9 @@ def _claim_values(c: Claim, speakers: dict[str, tuple[int, int | None]], check: 
     return values
 
 
-def _new_claim(key: str, article_id: int, statuses: Statuses, ts: datetime, values: dict) -> dict:
-    """A claim row as extraction first stores it: default status, no analyst work yet."""
+def _new_claim(key: str, article_id: int, statuses: Statuses, ts: datetime | None, values: dict) -> dict:
+    """A claim row as extraction first stores it: default status, no analyst work yet (``ts``,
+    the time, None only for a row whose time the caller sets before storing it)."""
     return dict(
         claim_key=key,
         article_id=article_id,
