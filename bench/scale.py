@@ -259,8 +259,9 @@ def main() -> None:
                     # claim row's foreign keys one deleted row at a time: hours at a million claims)
                     "with e.begin() as c:\n"
                     "    if e.dialect.name == 'postgresql':\n"
-                    "        c.execute(text('TRUNCATE articles, persons, claim_groups, claim_terms '\n"
-                    "                       'RESTART IDENTITY CASCADE'))\n"
+                    # (claims named: their keys to articles are triggers there, which TRUNCATE skips)
+                    "        c.execute(text('TRUNCATE articles, persons, claim_groups, claim_terms, claims, '\n"
+                    "                       'article_speakers, history RESTART IDENTITY CASCADE'))\n"
                     "import time; t=time.perf_counter()\n"
                     "x = ExtractedClaims(sys.argv[3]) if len(sys.argv) > 3 else None\n"
                     f"r = bulk_ingest(e, iter_articles([sys.argv[2]]), jobs={args.jobs}, extracted=x)\n"
