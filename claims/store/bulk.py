@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, text, update
 from sqlalchemy.dialects import postgresql
 
@@ -228,14 +229,29 @@ def _among(conn: Connection, column: Any, values: Iterable[Any]) -> Any:
 
 def _copy_rows(conn: Connection, table: Any, rows: list[dict]) -> None:
     """Rows into ``table`` with PostgreSQL COPY (one stream; no statement per row)."""
+    with _copied(conn, table, rows, queued=False):
+        pass  # the rows are the whole COPY: nothing to do while it runs
+
+
+@contextlib.contextmanager
+def _copied(conn: Connection, table: Any, rows: list[dict], *, queued: bool = True) -> Iterator[None]:
+    """Rows into ``table`` with PostgreSQL COPY, ended (and waited for) when the block is left;
+    nothing when there are no rows. ``queued``: sent by a writer thread (psycopg's
+    QueuedLibpqWriter), so that the server inserts them while the block runs."""
     if not rows:
+        yield
         return
     cols = list(rows[0])
     values = operator.itemgetter(*cols)  # a row's values in column order, picked in C
     raw = conn.connection.driver_connection  # the psycopg 3 connection of this transaction
-    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+    writer = QueuedLibpqWriter if queued else None
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN", writer=writer(cur) if writer else None) as copy,
+    ):
         for r in rows:
             copy.write_row(values(r))
+        yield
 
 
 def _next_ids(conn: Connection, table: Any, n: int) -> list[int]:
@@ -297,80 +313,88 @@ def _write_batch(
         )
         for p in todo
     ]
+    exs = [p.extraction for p in todo if p.extraction is not None]
+    # PostgreSQL: every id from its sequence first, so that the articles and their speaker rows
+    # are COPY'd while this thread shapes the next rows (the server inserting them meanwhile)
     if pg:
         art_ids = _next_ids(conn, articles, len(art_rows))
-        _copy_rows(conn, articles, [dict(id=i, **r) for i, r in zip(art_ids, art_rows, strict=True)])
     else:
         art_ids = list(
             conn.execute(insert(articles).returning(articles.c.id, sort_by_parameter_order=True), art_rows).scalars()
         )
-    exs = [p.extraction for p in todo if p.extraction is not None]
     linker = _BatchLinker(conn, exs)
     picks = [linker.link_article(i, ex) for i, ex in enumerate(exs)]
     linker.flush()  # new persons get their ids
-    sp_rows = [
-        dict(
-            article_id=aid,
-            local_id=sp.speaker_id,
-            name=sp.name,
-            type=sp.type,
-            aliases=json.dumps(sp.aliases, ensure_ascii=False),
-            roles=json.dumps(sp.roles, ensure_ascii=False),
-            person_id=(pick[sp.speaker_id] or {}).get("id"),
-        )
-        for aid, ex, pick in zip(art_ids, exs, picks, strict=True)
-        for sp in ex.speakers
-    ]
-    # article id -> local speaker id -> (article speaker row id, person id), as store_speakers gives
-    speakers: dict[int, dict[str, tuple[int, int | None]]] = {aid: {} for aid in art_ids}
-    sp_ids: list[int] = []
-    if sp_rows and pg:
-        sp_ids = _next_ids(conn, article_speakers, len(sp_rows))
+    if pg:
+        sp_ids = _next_ids(conn, article_speakers, sum(len(ex.speakers) for ex in exs))
+        claim_ids = _next_ids(conn, claims, sum(len(ex.claims) for ex in exs))
+    pg_art_rows = [dict(id=i, **r) for i, r in zip(art_ids, art_rows, strict=True)] if pg else []
+    with _copied(conn, articles, pg_art_rows):
+        sp_rows = [
+            dict(
+                article_id=aid,
+                local_id=sp.speaker_id,
+                name=sp.name,
+                type=sp.type,
+                aliases=json.dumps(sp.aliases, ensure_ascii=False),
+                roles=json.dumps(sp.roles, ensure_ascii=False),
+                person_id=(pick[sp.speaker_id] or {}).get("id"),
+            )
+            for aid, ex, pick in zip(art_ids, exs, picks, strict=True)
+            for sp in ex.speakers
+        ]
+    if pg:
         for r, sid in zip(sp_rows, sp_ids, strict=True):
             r["id"] = sid
-        _copy_rows(conn, article_speakers, sp_rows)
     elif sp_rows:
         sp_ids = list(
             conn.execute(
                 insert(article_speakers).returning(article_speakers.c.id, sort_by_parameter_order=True), sp_rows
             ).scalars()
         )
-    for r, sid in zip(sp_rows, sp_ids, strict=True):
-        speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
-    claim_rows = []
-    no_speaker = (None, None)
-    for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
-        local = speakers[aid]
-        checks = p.checks or [None] * len(p.extraction.claims)
-        counts.scored_at_load += sum(1 for check in checks if check is None)
-        rows = p.rows if p.rows is not None else _claim_rows(p.extraction, p.checks, statuses)
-        for c, r in zip(p.extraction.claims, rows, strict=True):
-            r["article_id"], r["updated_at"] = aid, ts
-            r["article_speaker_id"], r["person_id"] = local.get(c.speaker_id, no_speaker)
-        claim_rows.extend(rows)
-    # Grouping, each article as its own transaction would group it (group_units), decided before
-    # the claims are written on PostgreSQL so that each row is COPY'd with its group id: the
-    # claims' ids come from the sequence first. SQLite inserts them and updates those that joined.
-    if pg:
-        for r, cid in zip(claim_rows, _next_ids(conn, claims, len(claim_rows)), strict=True):
-            r["id"] = cid
-    elif claim_rows:
-        ids = conn.execute(insert(claims).returning(claims.c.id, sort_by_parameter_order=True), claim_rows).scalars()
-        for r, cid in zip(claim_rows, list(ids), strict=True):
-            r["id"] = cid
-    units: dict[int, list[ClaimText]] = {aid: [] for aid in art_ids}
-    for r in claim_rows:
-        units[r["article_id"]].append(
-            prepare(
-                r["id"],
-                r["content"],
-                r["lang"],
-                person_id=r["person_id"],
-                speaker=r["speaker"],
-                article_id=r["article_id"],
-                folded=r["content_folded"],  # search_key(content), computed for the row already
+    else:
+        sp_ids = []
+    with _copied(conn, article_speakers, sp_rows if pg else []):
+        # article id -> local speaker id -> (article speaker row id, person id), as store_speakers gives
+        speakers: dict[int, dict[str, tuple[int, int | None]]] = {aid: {} for aid in art_ids}
+        for r, sid in zip(sp_rows, sp_ids, strict=True):
+            speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
+        claim_rows = []
+        no_speaker = (None, None)
+        for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
+            local = speakers[aid]
+            checks = p.checks or [None] * len(p.extraction.claims)
+            counts.scored_at_load += sum(1 for check in checks if check is None)
+            rows = p.rows if p.rows is not None else _claim_rows(p.extraction, p.checks, statuses)
+            for c, r in zip(p.extraction.claims, rows, strict=True):
+                r["article_id"], r["updated_at"] = aid, ts
+                r["article_speaker_id"], r["person_id"] = local.get(c.speaker_id, no_speaker)
+            claim_rows.extend(rows)
+        # Grouping, each article as its own transaction would group it (group_units), decided
+        # before the claims are written on PostgreSQL so that each row is COPY'd with its group
+        # id: the claims' ids came from the sequence. SQLite inserts them and updates those that joined.
+        if pg:
+            for r, cid in zip(claim_rows, claim_ids, strict=True):
+                r["id"] = cid
+        elif claim_rows:
+            ids = conn.execute(
+                insert(claims).returning(claims.c.id, sort_by_parameter_order=True), claim_rows
+            ).scalars()
+            for r, cid in zip(claim_rows, list(ids), strict=True):
+                r["id"] = cid
+        units: dict[int, list[ClaimText]] = {aid: [] for aid in art_ids}
+        for r in claim_rows:
+            units[r["article_id"]].append(
+                prepare(
+                    r["id"],
+                    r["content"],
+                    r["lang"],
+                    person_id=r["person_id"],
+                    speaker=r["speaker"],
+                    article_id=r["article_id"],
+                    folded=r["content_folded"],  # search_key(content), computed for the row already
+                )
             )
-        )
     # on PostgreSQL the index rows go in while the claims are compared (they point to claims
     # COPY'd below: the index has no foreign key there, migration 0009)
     grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg)
