@@ -237,9 +237,9 @@ def _among(conn: Connection, column: Any, values: Sequence[Any]) -> Iterable[Any
 def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) -> Counter:
     """Term → how many stored claims hold it, counted up to ``MAX_POSTINGS + 1`` only: a term in
     more claims than :data:`MAX_POSTINGS` is not used for blocking whatever its count, and a
-    smaller count is exact, so the rules decide the same. On PostgreSQL each term's count reads
-    at most that many index entries (a common term's full count grew with the store: every batch
-    of an archive load read most of the index).
+    smaller count is exact, so the rules decide the same. On PostgreSQL the counts are read from
+    ``claim_term_counts``, which triggers keep equal to the index's (migration 0011: counting the
+    index read thousands of entries for a common term, for every term of every batch).
 
     ``common`` (kept by a bulk load between its batches) holds terms found in more than
     :data:`MAX_POSTINGS` claims before: they are not counted again (a store only grows under a
@@ -252,13 +252,12 @@ def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) 
     if not terms:
         return counts
     if conn.dialect.name == "postgresql":
-        rows = _per_term(
-            conn,
-            "SELECT count(*) FROM (SELECT 1 FROM claim_terms WHERE term = t.term LIMIT :n) AS s",
-            terms,
-            MAX_POSTINGS + 1,
+        # the counts the index's triggers keep (migration 0011), one row per term
+        rows = conn.execute(
+            text("SELECT term, least(n, :n) FROM claim_term_counts WHERE term = ANY(CAST(:terms AS text[])) AND n > 0"),
+            {"terms": list(terms), "n": MAX_POSTINGS + 1},
         )
-        counts.update({term: n for term, n in rows if n})
+        counts.update(dict(rows.all()))
     else:
         for cond in _among(conn, claim_terms.c.term, terms):
             counts.update(
