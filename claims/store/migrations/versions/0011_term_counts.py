@@ -21,43 +21,27 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-ADD = """
-CREATE FUNCTION claim_terms_count_added() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+# what each trigger runs: a statement's rows counted per term, in term order
+ADDED = """
     INSERT INTO claim_term_counts AS c (term, n)
     SELECT term, count(*) FROM added GROUP BY term ORDER BY term
-    ON CONFLICT (term) DO UPDATE SET n = c.n + EXCLUDED.n;
-    RETURN NULL;
-END $$
-"""
-REMOVE = """
-CREATE FUNCTION claim_terms_count_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+    ON CONFLICT (term) DO UPDATE SET n = c.n + EXCLUDED.n;"""
+REMOVED = """
     UPDATE claim_term_counts AS c SET n = c.n - g.n
     FROM (SELECT term, count(*) AS n FROM gone GROUP BY term ORDER BY term) AS g
-    WHERE c.term = g.term;
-    RETURN NULL;
-END $$
-"""
-CHANGE = """
-CREATE FUNCTION claim_terms_count_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE claim_term_counts AS c SET n = c.n - g.n
-    FROM (SELECT term, count(*) AS n FROM gone GROUP BY term ORDER BY term) AS g
-    WHERE c.term = g.term;
-    INSERT INTO claim_term_counts AS c (term, n)
-    SELECT term, count(*) FROM added GROUP BY term ORDER BY term
-    ON CONFLICT (term) DO UPDATE SET n = c.n + EXCLUDED.n;
-    RETURN NULL;
-END $$
-"""
-EMPTY = """
-CREATE FUNCTION claim_terms_count_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    TRUNCATE claim_term_counts;
-    RETURN NULL;
-END $$
-"""
+    WHERE c.term = g.term;"""
+BODIES = {
+    "claim_terms_count_added": ADDED,
+    "claim_terms_count_removed": REMOVED,
+    "claim_terms_count_changed": REMOVED + ADDED,
+    "claim_terms_count_emptied": "\n    TRUNCATE claim_term_counts;",
+}
+
+
+def _function(name: str, body: str) -> str:
+    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN{body}\n    RETURN NULL;\nEND $$"
+
+
 TRIGGERS = (
     ("claim_terms_count_added", "AFTER INSERT ON claim_terms REFERENCING NEW TABLE AS added FOR EACH STATEMENT"),
     ("claim_terms_count_removed", "AFTER DELETE ON claim_terms REFERENCING OLD TABLE AS gone FOR EACH STATEMENT"),
@@ -78,9 +62,8 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer, nullable=False),
     )
     op.execute("INSERT INTO claim_term_counts (term, n) SELECT term, count(*) FROM claim_terms GROUP BY term")
-    for sql in (ADD, REMOVE, CHANGE, EMPTY):
-        op.execute(sql)
     for name, when in TRIGGERS:
+        op.execute(_function(name, BODIES[name]))
         op.execute(f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION {name}()")
 
 
