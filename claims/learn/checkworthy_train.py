@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import platform
 import shlex
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -32,6 +35,10 @@ MIN_COUNT = 2  # a feature must occur in this many training sentences to be kept
 THRESHOLD = 0.5
 PRUNE = 0.02  # smaller weights are dropped
 DIGITS = 3
+# liblinear's sums go through OpenBLAS, which picks its kernels by the CPU: the same data gave 23
+# weights 0.001 apart on an AMD EPYC and on the machine the model was shipped from. The fit runs
+# with one kernel set every x86-64 CPU since 2011 has, so the command gives the shipped bytes on any
+PINNED_BLAS = "Sandybridge"
 
 
 def read_split(folder: Path, name: str) -> list[dict]:
@@ -80,6 +87,30 @@ def fit(xs: list[list[str]], ys: list[int], seed: int, c: float = C) -> dict[str
     return weights
 
 
+def fit_pinned(xs: list[list[str]], ys: list[int], seed: int) -> dict[str, float]:
+    """:func:`fit` with OpenBLAS on :data:`PINNED_BLAS` kernels: in a child process when this one
+    runs others (the kernels are chosen when OpenBLAS loads); in this one on other platforms."""
+    if os.environ.get("OPENBLAS_CORETYPE") == PINNED_BLAS or platform.machine().lower() not in ("x86_64", "amd64"):
+        return fit(xs, ys, seed)
+    code = (
+        "import json, sys\n"
+        "from claims.learn.checkworthy_train import fit\n"
+        "d = json.load(sys.stdin)\n"
+        "json.dump(fit(d['xs'], d['ys'], d['seed']), sys.stdout)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps({"xs": xs, "ys": ys, "seed": seed}),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OPENBLAS_CORETYPE": PINNED_BLAS},
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"fitting the check-worthiness model failed: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout)
+
+
 def _predict(weights: dict[str, float], xs: list[list[str]]) -> list[int]:
     # the log-odds at THRESHOLD 0.5 is 0: a sentence is check-worthy when its score is positive
     return [int(weights.get("bias", 0.0) + sum(weights.get(f, 0.0) for f in x) > 0) for x in xs]
@@ -105,7 +136,7 @@ def train(folder: Path, out: Path = MODEL_DIR, seed: int = 0, argv: list[str] | 
     tr, te = read_split(folder, "train"), read_split(folder, "test")
     lex = lexicon("en")
     xs = [sorted(text_features(r["text"], lex)) for r in tr]  # in name order: the same bytes every run
-    weights = fit(xs, [r["label"] for r in tr], seed)
+    weights = fit_pinned(xs, [r["label"] for r in tr], seed)
     model = {"version": VERSION, "threshold": THRESHOLD, "weights": weights}
     blob = json.dumps(model, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     out.mkdir(parents=True, exist_ok=True)

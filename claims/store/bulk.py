@@ -61,7 +61,7 @@ from claims.store.statuses import Statuses, load_statuses
 BATCH_ARTICLES = 2000
 # Python's cyclic collector is paused for a load and run once per batch instead (young objects),
 # fully every this many batches: left to itself it traversed the claims held for grouping over
-# and over (a tenth of a 10,000-article load's CPU), and a batch makes little cyclic garbage
+# and over (an eighth of a 10,000-article load's samples), and a batch makes little cyclic garbage
 FULL_COLLECTION_EVERY = 10
 
 
