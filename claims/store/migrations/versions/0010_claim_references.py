@@ -29,31 +29,39 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-# (constraint, column, referred table, ON DELETE) as 0001 made them
+# (constraint, column, referred table, ON DELETE) as 0001 made them, and the name errors give
 KEYS = (
-    ("claims_article_id_fkey", "article_id", "articles", "CASCADE"),
-    ("claims_article_speaker_id_fkey", "article_speaker_id", "article_speakers", None),
-    ("claims_person_id_fkey", "person_id", "persons", None),
+    ("claims_article_id_fkey", "article_id", "articles", "CASCADE", "article"),
+    ("claims_article_speaker_id_fkey", "article_speaker_id", "article_speakers", None, "article speaker"),
+    ("claims_person_id_fkey", "person_id", "persons", None, "person"),
+)
+_LOCKS = "\n".join(
+    f"    PERFORM 1 FROM {table} WHERE id IN (SELECT {column} FROM added) FOR KEY SHARE;"
+    for _, column, table, *_ in KEYS
+)
+_MISSING = ",\n".join(
+    f"        (SELECT '{label} ' || a.{column} FROM added a WHERE a.{column} IS NOT NULL\n"
+    f"          AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.id = a.{column}) LIMIT 1)"
+    for _, column, table, _, label in KEYS
+)
+_ROW_CHECKS = "\n".join(
+    f"    IF NEW.{column} IS NOT NULL\n"
+    f"       AND NOT EXISTS (SELECT 1 FROM {table} WHERE id = NEW.{column} FOR KEY SHARE) THEN\n"
+    f"        RAISE EXCEPTION 'a claim refers to {label} % which is not stored', NEW.{column}\n"
+    "            USING ERRCODE = 'foreign_key_violation';\n"
+    "    END IF;"
+    for _, column, table, _, label in KEYS
 )
 
-CHECK = """
+CHECK = f"""
 CREATE FUNCTION claims_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     missing text;
 BEGIN
     -- locked first, then looked for: a row deleted meanwhile is not locked and then not found
-    PERFORM 1 FROM articles WHERE id IN (SELECT article_id FROM added) FOR KEY SHARE;
-    PERFORM 1 FROM article_speakers WHERE id IN (SELECT article_speaker_id FROM added) FOR KEY SHARE;
-    PERFORM 1 FROM persons WHERE id IN (SELECT person_id FROM added) FOR KEY SHARE;
+{_LOCKS}
     SELECT coalesce(
-        (SELECT 'article ' || a.article_id FROM added a
-          WHERE NOT EXISTS (SELECT 1 FROM articles x WHERE x.id = a.article_id) LIMIT 1),
-        (SELECT 'article speaker ' || a.article_speaker_id FROM added a
-          WHERE a.article_speaker_id IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM article_speakers x WHERE x.id = a.article_speaker_id) LIMIT 1),
-        (SELECT 'person ' || a.person_id FROM added a
-          WHERE a.person_id IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM persons x WHERE x.id = a.person_id) LIMIT 1)
+{_MISSING}
     ) INTO missing;
     IF missing IS NOT NULL THEN
         RAISE EXCEPTION 'a claim refers to % which is not stored', missing USING ERRCODE = 'foreign_key_violation';
@@ -62,22 +70,10 @@ BEGIN
 END $$
 """
 
-CHECK_CHANGED = """
+CHECK_CHANGED = f"""
 CREATE FUNCTION claims_check_changed_reference() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM articles WHERE id = NEW.article_id FOR KEY SHARE) THEN
-        RAISE EXCEPTION 'a claim refers to article % which is not stored', NEW.article_id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    IF NEW.article_speaker_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM article_speakers WHERE id = NEW.article_speaker_id FOR KEY SHARE) THEN
-        RAISE EXCEPTION 'a claim refers to article speaker % which is not stored', NEW.article_speaker_id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    IF NEW.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM persons WHERE id = NEW.person_id FOR KEY SHARE) THEN
-        RAISE EXCEPTION 'a claim refers to person % which is not stored', NEW.person_id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
+{_ROW_CHECKS}
     RETURN NULL;
 END $$
 """
@@ -115,36 +111,47 @@ BEGIN
 END $$
 """
 
+_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for _, column, *_ in KEYS)
+# (trigger, its table, when it fires and what it runs)
 TRIGGERS = (
-    "CREATE TRIGGER claims_check_inserted AFTER INSERT ON claims REFERENCING NEW TABLE AS added "
-    "FOR EACH STATEMENT EXECUTE FUNCTION claims_check_references()",
+    (
+        "claims_check_inserted",
+        "claims",
+        "AFTER INSERT ON claims REFERENCING NEW TABLE AS added "
+        "FOR EACH STATEMENT EXECUTE FUNCTION claims_check_references()",
+    ),
     # an update, row by row and only when a reference changes, as a key checks it: a status or a
     # group set on a claim checks nothing (and a statement trigger cannot name columns)
-    "CREATE TRIGGER claims_check_updated AFTER UPDATE OF article_id, article_speaker_id, person_id ON claims "
-    "FOR EACH ROW WHEN (OLD.article_id IS DISTINCT FROM NEW.article_id "
-    "OR OLD.article_speaker_id IS DISTINCT FROM NEW.article_speaker_id "
-    "OR OLD.person_id IS DISTINCT FROM NEW.person_id) "
-    "EXECUTE FUNCTION claims_check_changed_reference()",
+    (
+        "claims_check_updated",
+        "claims",
+        f"AFTER UPDATE OF {', '.join(column for _, column, *_ in KEYS)} ON claims "
+        f"FOR EACH ROW WHEN ({_CHANGED}) EXECUTE FUNCTION claims_check_changed_reference()",
+    ),
     # BEFORE, row by row: the claims must be gone before the speaker rows' own key cascades
-    "CREATE TRIGGER claims_go_with_article BEFORE DELETE ON articles "
-    "FOR EACH ROW EXECUTE FUNCTION claims_go_with_article()",
-    "CREATE TRIGGER claims_keep_speakers AFTER DELETE ON article_speakers REFERENCING OLD TABLE AS gone "
-    "FOR EACH STATEMENT EXECUTE FUNCTION claims_keep_referred()",
-    "CREATE TRIGGER claims_keep_persons AFTER DELETE ON persons REFERENCING OLD TABLE AS gone "
-    "FOR EACH STATEMENT EXECUTE FUNCTION claims_keep_referred()",
+    (
+        "claims_go_with_article",
+        "articles",
+        "BEFORE DELETE ON articles FOR EACH ROW EXECUTE FUNCTION claims_go_with_article()",
+    ),
     *(
-        f"CREATE TRIGGER claims_keep_{table}_ids BEFORE UPDATE OF id ON {table} FOR EACH ROW "
-        "WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION claims_keep_ids()"
+        (
+            f"claims_keep_{what}",
+            table,
+            f"AFTER DELETE ON {table} REFERENCING OLD TABLE AS gone "
+            "FOR EACH STATEMENT EXECUTE FUNCTION claims_keep_referred()",
+        )
+        for what, table in (("speakers", "article_speakers"), ("persons", "persons"))
+    ),
+    *(
+        (
+            f"claims_keep_{table}_ids",
+            table,
+            f"BEFORE UPDATE OF id ON {table} FOR EACH ROW "
+            "WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION claims_keep_ids()",
+        )
         for table in ("articles", "article_speakers", "persons")
     ),
-)
-TRIGGER_TABLES = (
-    ("claims_check_inserted", "claims"),
-    ("claims_check_updated", "claims"),
-    ("claims_go_with_article", "articles"),
-    ("claims_keep_speakers", "article_speakers"),
-    ("claims_keep_persons", "persons"),
-    *((f"claims_keep_{table}_ids", table) for table in ("articles", "article_speakers", "persons")),
 )
 FUNCTIONS = (
     "claims_check_references",
@@ -160,18 +167,20 @@ def upgrade() -> None:
         return
     for name, *_ in KEYS:
         op.drop_constraint(name, "claims", type_="foreignkey")
-    for sql in (CHECK, CHECK_CHANGED, CASCADE, REFUSE_DELETE, REFUSE_KEY_CHANGE, *TRIGGERS):
+    for sql in (CHECK, CHECK_CHANGED, CASCADE, REFUSE_DELETE, REFUSE_KEY_CHANGE):
         op.execute(sql)
+    for name, _, definition in TRIGGERS:
+        op.execute(f"CREATE TRIGGER {name} {definition}")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    for trigger, table in TRIGGER_TABLES:
-        op.execute(f"DROP TRIGGER {trigger} ON {table}")
+    for name, table, _ in TRIGGERS:
+        op.execute(f"DROP TRIGGER {name} ON {table}")
     for function in FUNCTIONS:
         op.execute(f"DROP FUNCTION {function}()")
     # the keys check every stored claim again: a claim left pointing nowhere (a TRUNCATE without
     # claims) makes the downgrade fail rather than lose it
-    for name, column, table, ondelete in KEYS:
+    for name, column, table, ondelete, _ in KEYS:
         op.create_foreign_key(name, "claims", table, [column], ["id"], ondelete=ondelete)
