@@ -28,8 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from psycopg.copy import QueuedLibpqWriter
-from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, text, update
+from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql
 
 from claims import __version__, extract_article
@@ -38,7 +37,7 @@ from claims.model import Extraction, Speaker
 from claims.parallel import map_ordered
 from claims.pipeline.names import is_subname, skeleton
 from claims.store.accounts import check_can_edit
-from claims.store.db import writing
+from claims.store.db import copy_into, next_ids, writing
 from claims.store.extracted import ExtractedClaims
 from claims.store.grouping import ClaimCache, ClaimText, group_units, prepare, write_grouped
 from claims.store.ingest import (
@@ -236,31 +235,16 @@ def _copy_rows(conn: Connection, table: Any, rows: list[dict]) -> None:
 @contextlib.contextmanager
 def _copied(conn: Connection, table: Any, rows: list[dict], *, queued: bool = True) -> Iterator[None]:
     """Rows into ``table`` with PostgreSQL COPY, ended (and waited for) when the block is left;
-    nothing when there are no rows. ``queued``: sent by a writer thread (psycopg's
-    QueuedLibpqWriter), so that the server inserts them while the block runs."""
+    nothing when there are no rows. ``queued``: the server inserts them while the block runs."""
     if not rows:
         yield
         return
     cols = list(rows[0])
     values = operator.itemgetter(*cols)  # a row's values in column order, picked in C
-    raw = conn.connection.driver_connection  # the psycopg 3 connection of this transaction
-    writer = QueuedLibpqWriter if queued else None
-    with (
-        raw.cursor() as cur,
-        cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN", writer=writer(cur) if writer else None) as copy,
-    ):
+    with copy_into(conn, table.name, cols, queued=queued) as copy:
         for r in rows:
             copy.write_row(values(r))
         yield
-
-
-def _next_ids(conn: Connection, table: Any, n: int) -> list[int]:
-    """``n`` fresh ids from ``table``'s id sequence (PostgreSQL), in one round trip: rows COPY'd
-    with their ids need not be read back to learn them (a batch's speakers are thousands)."""
-    if n == 0:
-        return []
-    seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar_one()
-    return list(conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": n}).scalars())
 
 
 def _write_batch(
@@ -317,7 +301,7 @@ def _write_batch(
     # PostgreSQL: every id from its sequence first, so that the articles and their speaker rows
     # are COPY'd while this thread shapes the next rows (the server inserting them meanwhile)
     if pg:
-        art_ids = _next_ids(conn, articles, len(art_rows))
+        art_ids = next_ids(conn, articles.name, len(art_rows))
     else:
         art_ids = list(
             conn.execute(insert(articles).returning(articles.c.id, sort_by_parameter_order=True), art_rows).scalars()
@@ -326,8 +310,8 @@ def _write_batch(
     picks = [linker.link_article(i, ex) for i, ex in enumerate(exs)]
     linker.flush()  # new persons get their ids
     if pg:
-        sp_ids = _next_ids(conn, article_speakers, sum(len(ex.speakers) for ex in exs))
-        claim_ids = _next_ids(conn, claims, sum(len(ex.claims) for ex in exs))
+        sp_ids = next_ids(conn, article_speakers.name, sum(len(ex.speakers) for ex in exs))
+        claim_ids = next_ids(conn, claims.name, sum(len(ex.claims) for ex in exs))
     pg_art_rows = [dict(id=i, **r) for i, r in zip(art_ids, art_rows, strict=True)] if pg else []
     with _copied(conn, articles, pg_art_rows):
         sp_rows = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -12,7 +12,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from psycopg import Copy
+from psycopg.copy import QueuedLibpqWriter
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "sqlite:///claims.db"
@@ -114,3 +116,27 @@ def writing(engine: Engine) -> Iterator[Connection]:
 def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn, conn.begin():
         yield conn
+
+
+@contextmanager
+def copy_into(conn: Connection, table: str, columns: Sequence[str], *, queued: bool = False) -> Iterator[Copy]:
+    """PostgreSQL ``COPY table (columns) FROM STDIN`` on this transaction's connection, ended (and
+    its work waited for) when the block is left. ``queued``: what is written is sent by a writer
+    thread (psycopg's QueuedLibpqWriter), so the server inserts it while the block goes on."""
+    raw = conn.connection.driver_connection  # the psycopg 3 connection of this transaction
+    with (
+        raw.cursor() as cur,
+        cur.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN", writer=QueuedLibpqWriter(cur) if queued else None
+        ) as copy,
+    ):
+        yield copy
+
+
+def next_ids(conn: Connection, table: str, n: int) -> list[int]:
+    """``n`` fresh ids from ``table``'s id sequence (PostgreSQL), in one round trip: rows COPY'd
+    with their ids need not be read back to learn them."""
+    if n == 0:
+        return []
+    seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar_one()
+    return list(conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": n}).scalars())

@@ -37,7 +37,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 import regex
-from psycopg.copy import QueuedLibpqWriter
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql
@@ -45,7 +44,7 @@ from sqlalchemy.dialects import postgresql
 from claims.lang import available, load
 from claims.speedups import kernel
 from claims.store.accounts import check_can_edit
-from claims.store.db import reading, writing
+from claims.store.db import copy_into, next_ids, reading, writing
 from claims.store.linking import lock_persons, now
 from claims.store.schema import articles, claim_groups, claim_terms, claims
 from claims.store.search import search_key
@@ -568,15 +567,8 @@ def _store_groups(conn: Connection, reps: list[ClaimText]) -> list[int]:
     ts = now()
     rows = [dict(representative_id=r.id, lang=r.lang, created_at=ts) for r in reps]
     if conn.dialect.name == "postgresql":
-        seq = conn.execute(text("SELECT pg_get_serial_sequence('claim_groups', 'id')")).scalar_one()
-        ids = list(
-            conn.execute(text("SELECT nextval(:s) FROM generate_series(1, :n)"), {"s": seq, "n": len(rows)}).scalars()
-        )
-        raw = conn.connection.driver_connection
-        with (
-            raw.cursor() as cur,
-            cur.copy("COPY claim_groups (id, representative_id, lang, created_at) FROM STDIN") as copy,
-        ):
+        ids = next_ids(conn, claim_groups.name, len(rows))
+        with copy_into(conn, claim_groups.name, ("id", "representative_id", "lang", "created_at")) as copy:
             for i, r in zip(ids, rows, strict=True):
                 copy.write_row((i, r["representative_id"], r["lang"], r["created_at"]))
         return ids
@@ -620,13 +612,7 @@ def _terms_copied(conn: Connection, rows: list[tuple[str, int]], *, queued: bool
     the block is left. ``queued``: the rows are handed to a writer thread (psycopg's
     QueuedLibpqWriter), so the server inserts them while the block runs; worth a thread only
     when the block has work of its own (a bulk batch's comparisons), not for one ingest's rows."""
-    raw = conn.connection.driver_connection  # COPY: a batch holds tens of thousands of terms
-    with (
-        raw.cursor() as cur,
-        cur.copy(
-            "COPY claim_terms (term, claim_id) FROM STDIN", writer=QueuedLibpqWriter(cur) if queued else None
-        ) as copy,
-    ):
+    with copy_into(conn, claim_terms.name, ("term", "claim_id"), queued=queued) as copy:
         # the COPY text written at once rather than a write_row call per row (a batch has
         # ~100,000): a term is word characters after its language prefix, so it needs escaping
         # only if a pack's code or a folding ever let a tab, newline or backslash in
