@@ -614,10 +614,16 @@ def _terms_copied(conn: Connection, rows: list[tuple[str, int]], *, queued: bool
     when the block has work of its own (a bulk batch's comparisons), not for one ingest's rows."""
     with copy_into(conn, claim_terms.name, ("term", "claim_id"), queued=queued) as copy:
         # the COPY text written at once rather than a write_row call per row (a batch has
-        # ~100,000): a term is word characters after its language prefix, so it needs escaping
-        # only if a pack's code or a folding ever let a tab, newline or backslash in
-        for i in range(0, len(rows), 50_000):
-            copy.write("".join(f"{_copy_text(t)}\t{cid}\n" for t, cid in rows[i : i + 50_000]))
+        # ~300,000), in term order: the index on (term, claim_id) then takes them leaf after leaf
+        # instead of at random across all of it (PostgreSQL's CPU for a 10,000-article load
+        # 24 -> 20 s). A term is word characters after its language prefix, so it needs escaping
+        # only if a pack's code or a folding ever let a tab, newline or backslash in.
+        by_term: dict[str, list[int]] = {}
+        for t, cid in rows:
+            by_term.setdefault(t, []).append(cid)
+        lines = [f"{_copy_text(t)}\t{cid}\n" for t in sorted(by_term) for cid in by_term[t]]
+        for i in range(0, len(lines), 50_000):
+            copy.write("".join(lines[i : i + 50_000]))
         yield
 
 
