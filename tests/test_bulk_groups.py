@@ -167,7 +167,7 @@ def test_the_claim_cache_reuses_only_what_the_content_gives():
     the words again when the content is not the one it holds."""
     from types import SimpleNamespace
 
-    from claims.store.grouping import ClaimCache
+    from claims.store.grouping import ClaimCache, prepare
 
     def row(**kw):
         base = dict(
@@ -182,15 +182,22 @@ def test_the_claim_cache_reuses_only_what_the_content_gives():
         )
         return SimpleNamespace(**{**base, **kw})
 
-    cache = ClaimCache(limit=4)
+    cache = ClaimCache(limit=4, fresh=4)
     first = cache.read(row())
     again = cache.read(row(person_id=2, corrected_speaker="Mary Jones", group_id=9))
     assert again is first and (again.person_id, again.speaker, again.group_id) == (2, "mary jones", 9)
-    changed = cache.read(row(content="the new bridge will cost 55 million dollars"))
+    now_says = "the new bridge will cost 55 million dollars"
+    changed = cache.read(row(content=now_says))
     assert changed is not first and "55" in changed.numbers and "40" not in changed.numbers
-    for i in range(10):  # bounded: the oldest go first
+    for i in range(10):  # bounded: the least recently read go first
         cache.read(row(id=100 + i))
-    assert len(cache.items) <= 4
+        cache.read(row(content=now_says))
+    assert len(cache.items) <= 4 and cache.read(row(content=now_says)) is changed
+    for i in range(10):  # claims just stored are held apart: they push out none of those read
+        cache.keep(prepare(200 + i, "the old bridge cost 10 million dollars", "en"))
+    assert len(cache.fresh) <= 4 and cache.read(row(content=now_says)) is changed
+    kept = cache.fresh[209]
+    assert cache.read(row(id=209, content=kept.content)) is kept and 209 in cache.items and 209 not in cache.fresh
 
 
 @pytest.mark.postgres
