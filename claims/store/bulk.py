@@ -37,7 +37,7 @@ from claims.model import Extraction, Speaker
 from claims.parallel import map_ordered
 from claims.pipeline.names import is_subname, skeleton
 from claims.store.accounts import check_can_edit
-from claims.store.db import copy_into, next_ids, writing
+from claims.store.db import copy_into, copy_text, next_ids, writing
 from claims.store.extracted import ExtractedClaims
 from claims.store.grouping import ClaimCache, ClaimText, group_units, prepare, write_grouped
 from claims.store.ingest import (
@@ -99,6 +99,8 @@ class _Pending:
     # extracted (a worker, the claims file); None (for all, or one claim): scored at the write
     checks: list[dict[str, Any] | None] | None = None
     rows: list[dict[str, Any]] | None = None  # its claim rows but for the store's ids (_claim_rows)
+    texts: list[ClaimText] | None = None  # its claims read for grouping, but for the store's ids
+    copy: tuple[tuple[str, ...], list[str]] | None = None  # PostgreSQL: (_copy_statics of rows)
 
 
 def _clean(a: Article) -> tuple[str, dict[str, str]]:
@@ -141,6 +143,78 @@ def _claim_rows(ex: Extraction, checks: list[dict[str, Any] | None] | None, stat
         _new_claim(c.claim_id, 0, statuses, None, _claim_values(c, {}, check))
         for c, check in zip(ex.claims, checks, strict=True)
     ]
+
+
+def _claim_texts(rows: list[dict[str, Any]]) -> list[ClaimText]:
+    """The claims of ``rows`` read for grouping, the ids the store gives left for the write to
+    set (``id``, ``person_id``, ``article_id``): reading the words is a claim's content alone."""
+    return [
+        prepare(0, r["content"], r["lang"], speaker=r["speaker"], folded=r["content_folded"])  # folded: search_key
+        for r in rows
+    ]
+
+
+# The claim columns only the write knows (the store's ids, the group, the time): first in the
+# claims' COPY; the rest of a row is formatted as COPY text when it is read (_copy_statics)
+_NULL = "\\N"  # COPY's text for NULL
+WRITTEN_COLUMNS = ("id", "article_id", "article_speaker_id", "person_id", "group_id", "updated_at")
+
+
+def _copy_statics(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[str]] | None:
+    """(columns, each row's values of them as COPY text): every column of ``rows`` but
+    :data:`WRITTEN_COLUMNS`, in the rows' order. Formatted off the writer thread, which then
+    writes a row's own ids before it; None when a value is of a type :func:`_copy_field` does not
+    write (psycopg's COPY then formats the rows)."""
+    if not rows:
+        return (), []
+    cols = tuple(k for k in rows[0] if k not in WRITTEN_COLUMNS)
+    try:
+        return cols, ["\t".join([_copy_field(r[k]) for k in cols]) for r in rows]
+    except TypeError:
+        return None
+
+
+def _copy_field(value: Any) -> str:
+    """``value`` (None, a bool, int, float or str) as a field of COPY's text format, as psycopg
+    writes it: ``\\N`` for NULL, ``t``/``f``, a float's shortest exact decimal (``repr``)."""
+    if value is None:
+        return _NULL
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    kind = type(value)
+    if kind is str:
+        return copy_text(value)
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return repr(value)
+    raise TypeError(f"no COPY text for {kind.__name__}")
+
+
+def _copy_claims(conn: Connection, rows: list[dict[str, Any]], statics: list[str], cols: tuple[str, ...]) -> None:
+    """The claim ``rows`` into PostgreSQL with COPY: each row's :data:`WRITTEN_COLUMNS` from the
+    row, then its ``cols`` as the COPY text ``statics`` holds for it."""
+    if not rows:
+        return
+    ts = rows[0]["updated_at"]
+    when = ts.isoformat()  # psycopg's text for a datetime; every row of a batch has the batch's time
+    with copy_into(conn, claims.name, (*WRITTEN_COLUMNS, *cols), queued=True) as copy:
+        lines: list[str] = []
+        for r, rest in zip(rows, statics, strict=True):
+            if r["updated_at"] is not ts:
+                raise ValueError("the claims of one COPY share the batch's time")
+            sid, pid, gid = r["article_speaker_id"], r["person_id"], r["group_id"]
+            lines.append(
+                f"{r['id']}\t{r['article_id']}\t{_NULL if sid is None else sid}\t{_NULL if pid is None else pid}"
+                f"\t{_NULL if gid is None else gid}\t{when}\t{rest}\n"
+            )
+            if len(lines) >= 10_000:
+                copy.write("".join(lines))
+                lines = []
+        if lines:
+            copy.write("".join(lines))
 
 
 class _BatchLinker(PersonLinker):
@@ -344,16 +418,30 @@ def _write_batch(
         for r, sid in zip(sp_rows, sp_ids, strict=True):
             speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
         claim_rows = []
+        claim_texts: list[ClaimText] = []
+        statics: list[str] | None = [] if pg else None  # the rows' COPY text but for WRITTEN_COLUMNS
+        cols: tuple[str, ...] | None = None
         no_speaker = (None, None)
         for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
             local = speakers[aid]
             checks = p.checks or [None] * len(p.extraction.claims)
             counts.scored_at_load += sum(1 for check in checks if check is None)
-            rows = p.rows if p.rows is not None else _claim_rows(p.extraction, p.checks, statuses)
+            if p.rows is None:
+                p.rows = _claim_rows(p.extraction, p.checks, statuses)
+                p.texts = p.copy = None
+            rows = p.rows
             for c, r in zip(p.extraction.claims, rows, strict=True):
                 r["article_id"], r["updated_at"] = aid, ts
                 r["article_speaker_id"], r["person_id"] = local.get(c.speaker_id, no_speaker)
             claim_rows.extend(rows)
+            claim_texts.extend(p.texts if p.texts is not None else _claim_texts(rows))
+            if statics is not None and rows:
+                copied = p.copy if p.copy is not None else _copy_statics(rows)
+                if copied is None or (cols is not None and copied[0] != cols):
+                    statics = None  # a value psycopg must format, or other columns: its COPY
+                else:
+                    cols = copied[0]
+                    statics.extend(copied[1])
         # Grouping, each article as its own transaction would group it (group_units), decided
         # before the claims are written on PostgreSQL so that each row is COPY'd with its group
         # id: the claims' ids came from the sequence. SQLite inserts them and updates those that joined.
@@ -367,25 +455,19 @@ def _write_batch(
             for r, cid in zip(claim_rows, list(ids), strict=True):
                 r["id"] = cid
         units: dict[int, list[ClaimText]] = {aid: [] for aid in art_ids}
-        for r in claim_rows:
-            units[r["article_id"]].append(
-                prepare(
-                    r["id"],
-                    r["content"],
-                    r["lang"],
-                    person_id=r["person_id"],
-                    speaker=r["speaker"],
-                    article_id=r["article_id"],
-                    folded=r["content_folded"],  # search_key(content), computed for the row already
-                )
-            )
+        for r, t in zip(claim_rows, claim_texts, strict=True):
+            t.id, t.person_id, t.article_id = r["id"], r["person_id"], r["article_id"]
+            units[t.article_id].append(t)
     # on PostgreSQL the index rows go in while the claims are compared (they point to claims
     # COPY'd below: the index has no foreign key there, migration 0009)
     grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg)
     if pg:
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
-        _copy_rows(conn, claims, claim_rows)
+        if statics is not None and cols is not None:
+            _copy_claims(conn, claim_rows, statics, cols)
+        else:
+            _copy_rows(conn, claims, claim_rows)
     new_ids = {r["id"] for r in claim_rows}
     write_grouped(conn, grouped, written=new_ids if pg else frozenset())
     counts.grouped += len(grouped.joined)
@@ -417,6 +499,7 @@ def bulk_ingest(
     analyst = (analyst or "").strip()
     lang = None if lang in (None, "", "auto") else lang
     counts = BulkCounts()
+    pg = engine.dialect.name == "postgresql"
     with writing(engine) as conn:  # refuse a viewer before extracting anything
         check_can_edit(conn, analyst)
 
@@ -448,6 +531,9 @@ def bulk_ingest(
                 else:
                     pending.extraction, pending.checks = result
                     pending.rows = _claim_rows(pending.extraction, pending.checks, statuses)
+                    pending.texts = _claim_texts(pending.rows)
+                    if pg:
+                        pending.copy = _copy_statics(pending.rows)
                     batch.append(pending)
                 progress(1)
                 if len(batch) >= batch_size:

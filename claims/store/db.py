@@ -133,6 +133,13 @@ def copy_into(conn: Connection, table: str, columns: Sequence[str], *, queued: b
         yield copy
 
 
+def copy_text(value: str) -> str:
+    """``value`` as a field of COPY's text format (backslash, tab, newline and return escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
 def next_ids(conn: Connection, table: str, n: int) -> list[int]:
     """``n`` fresh ids from ``table``'s id sequence (PostgreSQL), in one round trip: rows COPY'd
     with their ids need not be read back to learn them."""

@@ -44,7 +44,7 @@ from sqlalchemy.dialects import postgresql
 from claims.lang import available, load
 from claims.speedups import kernel
 from claims.store.accounts import check_can_edit
-from claims.store.db import copy_into, next_ids, reading, writing
+from claims.store.db import copy_into, copy_text, next_ids, reading, writing
 from claims.store.linking import lock_persons, now
 from claims.store.schema import articles, claim_groups, claim_terms, claims
 from claims.store.search import search_key
@@ -509,9 +509,9 @@ def group_units(
     reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
-    terms = [(t, c.id) for unit in units for c in unit for t in c.terms]
     streamed = stream_terms and conn.dialect.name == "postgresql"
-    with _terms_copied(conn, terms, queued=True) if streamed else contextlib.nullcontext():
+    terms = [] if streamed else [(t, c.id) for unit in units for c in unit for t in c.terms]
+    with _terms_copied(conn, _claims_by_term(units), queued=True) if streamed else contextlib.nullcontext():
         for unit in units:
             held: dict[str, list[ClaimText]] = {}  # this unit's earlier claims by term
             for c in unit:
@@ -534,7 +534,7 @@ def group_units(
         if o.group_id is not None and o.group_id < 0:
             o.group_id = real[-o.group_id - 1]
     out.joined = {cid: real[-g - 1] if g < 0 else g for cid, g in out.joined.items()}
-    out.terms = [] if streamed else terms
+    out.terms = terms
     if cache is not None:
         for c in mine.values():
             cache.keep(c)
@@ -615,38 +615,65 @@ def _insert_terms(conn: Connection, rows: list[tuple[str, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        with _terms_copied(conn, rows):
+        with _terms_copied(conn, _by_term(rows)):
             pass  # the rows are the whole COPY: nothing to do while it runs
         return
     conn.execute(insert(claim_terms), [dict(term=t, claim_id=c) for t, c in rows])
 
 
 @contextlib.contextmanager
-def _terms_copied(conn: Connection, rows: list[tuple[str, int]], *, queued: bool = False) -> Iterator[None]:
-    """``claim_terms`` rows COPY'd to PostgreSQL, the COPY ended (and its work waited for) when
-    the block is left. ``queued``: the rows are handed to a writer thread (psycopg's
-    QueuedLibpqWriter), so the server inserts them while the block runs; worth a thread only
-    when the block has work of its own (a bulk batch's comparisons), not for one ingest's rows."""
+def _terms_copied(conn: Connection, by_term: dict[str, list[int]], *, queued: bool = False) -> Iterator[None]:
+    """``claim_terms`` rows (term → its claim ids) COPY'd to PostgreSQL, the COPY ended (and its
+    work waited for) when the block is left. ``queued``: the rows are handed to a writer thread
+    (psycopg's QueuedLibpqWriter), so the server inserts them while the block runs; worth a
+    thread only when the block has work of its own (a bulk batch's comparisons), not for one
+    ingest's rows."""
     with copy_into(conn, claim_terms.name, ("term", "claim_id"), queued=queued) as copy:
-        # the COPY text written at once rather than a write_row call per row (a batch has
-        # ~300,000), in term order: the index on (term, claim_id) then takes them leaf after leaf
-        # instead of at random across all of it (PostgreSQL's CPU for a 10,000-article load
-        # 24 -> 20 s). A term is word characters after its language prefix, so it needs escaping
-        # only if a pack's code or a folding ever let a tab, newline or backslash in.
-        by_term: dict[str, list[int]] = {}
-        for t, cid in rows:
-            by_term.setdefault(t, []).append(cid)
-        lines = [f"{_copy_text(t)}\t{cid}\n" for t in sorted(by_term) for cid in by_term[t]]
-        for i in range(0, len(lines), 50_000):
-            copy.write("".join(lines[i : i + 50_000]))
+        # the COPY text written a term at a time rather than a write_row call per row (a batch
+        # has ~300,000), in term order: the index on (term, claim_id) then takes them leaf after
+        # leaf instead of at random across all of it (PostgreSQL's CPU for a 10,000-article load
+        # 24 -> 20 s)
+        parts: list[str] = []
+        size = 0
+        for t in sorted(by_term):
+            head = f"{copy_text(t)}\t"
+            ids = by_term[t]
+            parts.append(f"{head}{ids[0]}\n" if len(ids) == 1 else head + f"\n{head}".join(map(str, ids)) + "\n")
+            size += len(ids)
+            if size >= 50_000:
+                copy.write("".join(parts))
+                parts, size = [], 0
+        if parts:
+            copy.write("".join(parts))
         yield
 
 
-def _copy_text(value: str) -> str:
-    """``value`` as a field of COPY's text format."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return value
+def _by_term(rows: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """``claim_terms`` rows as term → claim ids, in the order the rows give them."""
+    out: dict[str, list[int]] = {}
+    for t, cid in rows:
+        ids = out.get(t)
+        if ids is None:
+            out[t] = [cid]
+        else:
+            ids.append(cid)
+    return out
+
+
+def _claims_by_term(units: list[list[ClaimText]]) -> dict[str, list[int]]:
+    """The index rows of the claims of ``units`` as term → claim ids (ids increasing within a
+    term, as the units are in id order)."""
+    out: dict[str, list[int]] = {}
+    for unit in units:
+        for c in unit:
+            cid = c.id
+            for t in c.terms:
+                ids = out.get(t)
+                if ids is None:
+                    out[t] = [cid]
+                else:
+                    ids.append(cid)
+    return out
 
 
 def group_article_claims(conn: Connection, article_ids: Sequence[int]) -> dict[int, int]:
