@@ -193,10 +193,10 @@ def test_the_match_is_the_best_score_then_the_lowest_id_whose_group_fits():
     pool = [copy_late, copy_early, near, other, in_group]
     for n in range(len(pool) + 1):
         for cands in itertools.permutations(pool, n):
-            got = _best(c, list(cands), {}, {c.id: []}, {c.id: 1}, reps)
+            got = _best(c, list(cands), reps)
             assert got is reference(cands), [o.id for o in cands]
     # token-set similarity is 100 for the claim whose words are all in this one as for a copy:
     # the lowest id of the 100s wins, and the copy in another claim's group never does
-    assert _best(c, pool, {}, {c.id: []}, {c.id: 1}, reps) is near
-    assert _best(c, [in_group, copy_late, copy_early], {}, {c.id: []}, {c.id: 1}, reps) is copy_early
-    assert _best(c, [in_group, other], {}, {c.id: []}, {c.id: 1}, reps) is None
+    assert _best(c, pool, reps) is near
+    assert _best(c, [in_group, copy_late, copy_early], reps) is copy_early
+    assert _best(c, [in_group, other], reps) is None

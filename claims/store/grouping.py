@@ -63,6 +63,7 @@ TERM_LENGTH = claim_terms.c.term.type.length
 CHUNK = 900  # parameters per IN list on SQLite
 
 _ID = operator.attrgetter("id")
+_NO_IDS: list[int] = []  # a term no claim holds yet (never changed: a shared empty list)
 _KERNEL = kernel()
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
 _DIGITS = regex.compile(r"\p{Nd}+(?:[.,]\p{Nd}+)*")
@@ -417,17 +418,24 @@ def _blocks(units: list[list[ClaimText]], stored_df: Counter) -> tuple[dict[int,
     """Each claim's block terms (its :data:`BLOCK_TERMS` rarest usable terms) and how many of them
     a candidate must share, each unit counted as its own transaction counts: the stored claims
     (``stored_df``: the index before the first unit) and the earlier units, plus its own claims."""
-    running = Counter(stored_df)
+    running = dict(stored_df)
     blocks: dict[int, list[str]] = {}
     needs: dict[int, int] = {}
     for unit in units:
-        own = Counter(t for c in unit for t in c.terms)
-        df = {t: running[t] + n for t, n in own.items()}  # the unit's terms as its transaction counts them
+        own: dict[str, int] = {}
         for c in unit:
-            usable = [t for t in c.terms if running[t] <= MAX_POSTINGS]
-            blocks[c.id] = block = sorted(usable, key=lambda t: (df[t], t))[:BLOCK_TERMS]
+            for t in c.terms:
+                own[t] = own.get(t, 0) + 1
+        # the unit's terms as its transaction counts them; the sort keys made once per term,
+        # not by a key function for each term of each claim
+        df = {t: running.get(t, 0) + n for t, n in own.items()}
+        key = {t: (n, t) for t, n in df.items()}
+        usable = {t for t in own if running.get(t, 0) <= MAX_POSTINGS}
+        for c in unit:
+            blocks[c.id] = block = sorted([t for t in c.terms if t in usable], key=key.__getitem__)[:BLOCK_TERMS]
             needs[c.id] = _need(block, df)
-        running.update(own)
+        for t, n in own.items():
+            running[t] = running.get(t, 0) + n
     return blocks, needs
 
 
@@ -513,10 +521,13 @@ def group_units(
     terms = [] if streamed else [(t, c.id) for unit in units for c in unit for t in c.terms]
     with _terms_copied(conn, _claims_by_term(units), queued=True) if streamed else contextlib.nullcontext():
         for unit in units:
-            held: dict[str, list[ClaimText]] = {}  # this unit's earlier claims by term
+            held: dict[str, list[int]] = {}  # this unit's earlier claims by term (ids increasing)
             for c in unit:
                 if len(c.terms) >= MIN_TERMS:
-                    match = _best(c, [stored[cid] for cid in wanted[c.id] if cid in stored], held, blocks, needs, reps)
+                    candidates = [stored[cid] for cid in wanted[c.id] if cid in stored]
+                    # and the unit's earlier claims sharing its block terms, counted as the stored are
+                    near = _shared_ids([held.get(t, _NO_IDS) for t in blocks[c.id]], needs[c.id])
+                    match = _best(c, candidates + [mine[cid] for cid in near] if near else candidates, reps)
                     if match is not None:
                         if match.group_id is None:
                             made.append(match)
@@ -526,9 +537,11 @@ def group_units(
                         c.group_id = match.group_id
                         out.joined[c.id] = c.group_id
                 for t in c.terms:
-                    ts = held.setdefault(t, [])
-                    if len(ts) < PER_TERM:  # the first claims of a term are enough to find its group
-                        ts.append(c)
+                    ids = held.get(t)
+                    if ids is None:
+                        held[t] = [c.id]
+                    elif len(ids) < PER_TERM:  # the first claims of a term are enough to find its group
+                        ids.append(c.id)
     real = _store_groups(conn, made)
     for o in stored.values():
         if o.group_id is not None and o.group_id < 0:
@@ -541,21 +554,10 @@ def group_units(
     return out
 
 
-def _best(
-    c: ClaimText,
-    candidates: list[ClaimText],
-    held: dict[str, list[ClaimText]],
-    blocks: dict[int, list[str]],
-    needs: dict[int, int],
-    reps: dict[int, ClaimText],
-) -> ClaimText | None:
-    """The claim ``c`` joins: among the stored ``candidates`` and its unit's earlier claims sharing
-    its block terms (``held``; at most :data:`MAX_CANDIDATES`), the most similar that is the same
-    claim, lowest id first on a tie, and whose group's representative is the same claim too."""
-    near = [o for t in blocks[c.id] for o in held.get(t, ())]  # this unit's, once per shared term
-    if near:
-        earlier = {id(o): o for o in near}
-        candidates = candidates + [earlier[k] for k in _most_shared(Counter(map(id, near)), needs[c.id])]
+def _best(c: ClaimText, candidates: list[ClaimText], reps: dict[int, ClaimText]) -> ClaimText | None:
+    """The claim ``c`` joins among ``candidates`` (the stored claims and its unit's earlier
+    claims sharing its block terms): the most similar that is the same claim, lowest id first on
+    a tie, and whose group's representative is the same claim too."""
     # The best is the highest score, the lowest id on a tie: read in id order, a candidate that
     # scores 100 (the most there is) and fits ends the search, as no later one can beat it. An
     # archive repeats its claims word for word, and the first copy is then the first candidate.
