@@ -136,8 +136,9 @@ def _extract_chunk(chunk: list[Article], lang: str | None) -> list[_Outcome]:
 def _claim_rows(ex: Extraction, checks: list[dict[str, Any] | None] | None, statuses: Statuses) -> list[dict]:
     """The claim rows of ``ex`` as far as they are known before the write: everything but the
     ids the store gives (article, speaker row, person, the claim's own) and the time, which
-    :func:`_write_batch` fills in. Built by the reading thread while the writer waits on the
-    database: folding the texts and shaping the rows was a fifteenth of a load's writer time."""
+    :func:`_write_batch` fills in. Built for the next batch while the server inserts the claims
+    of the one before (:meth:`_Writer._idle`): folding the texts and shaping the rows was a
+    fifteenth of a load's writer time."""
     checks = checks or [None] * len(ex.claims)
     return [
         _new_claim(c.claim_id, 0, statuses, None, _claim_values(c, {}, check))
@@ -193,9 +194,16 @@ def _copy_field(value: Any) -> str:
     raise TypeError(f"no COPY text for {kind.__name__}")
 
 
-def _copy_claims(conn: Connection, rows: list[dict[str, Any]], statics: list[str], cols: tuple[str, ...]) -> None:
+def _copy_claims(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    statics: list[str],
+    cols: tuple[str, ...],
+    idle: Callable[[], None] = lambda: None,
+) -> None:
     """The claim ``rows`` into PostgreSQL with COPY: each row's :data:`WRITTEN_COLUMNS` from the
-    row, then its ``cols`` as the COPY text ``statics`` holds for it."""
+    row, then its ``cols`` as the COPY text ``statics`` holds for it. ``idle`` is called once
+    all is sent, while the server inserts them (a bulk batch's longest wait on the server)."""
     if not rows:
         return
     ts = rows[0]["updated_at"]
@@ -215,6 +223,7 @@ def _copy_claims(conn: Connection, rows: list[dict[str, Any]], statics: list[str
                 lines = []
         if lines:
             copy.write("".join(lines))
+        idle()
 
 
 class _BatchLinker(PersonLinker):
@@ -329,10 +338,12 @@ def _write_batch(
     lang: str | None,
     counts: BulkCounts,
     cache: ClaimCache | None = None,
+    idle: Callable[[], None] = lambda: None,
 ) -> list[_Pending]:
     """Store the extracted articles of ``batch`` in this transaction, their claims grouped as one
     article per transaction would group them; returns those stored. ``cache`` keeps the claims
-    read for grouping between the batches of one load."""
+    read for grouping between the batches of one load; ``idle`` is called while the server
+    inserts the batch's claims (the writer shapes the next batch then)."""
     pg = conn.dialect.name == "postgresql"
     check_can_edit(conn, analyst)
     lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
@@ -465,7 +476,7 @@ def _write_batch(
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
         if statics is not None and cols is not None:
-            _copy_claims(conn, claim_rows, statics, cols)
+            _copy_claims(conn, claim_rows, statics, cols, idle)
         else:
             _copy_rows(conn, claims, claim_rows)
     new_ids = {r["id"] for r in claim_rows}
@@ -499,7 +510,6 @@ def bulk_ingest(
     analyst = (analyst or "").strip()
     lang = None if lang in (None, "", "auto") else lang
     counts = BulkCounts()
-    pg = engine.dialect.name == "postgresql"
     with writing(engine) as conn:  # refuse a viewer before extracting anything
         check_can_edit(conn, analyst)
 
@@ -530,10 +540,6 @@ def bulk_ingest(
                     fail(article.origin, result)
                 else:
                     pending.extraction, pending.checks = result
-                    pending.rows = _claim_rows(pending.extraction, pending.checks, statuses)
-                    pending.texts = _claim_texts(pending.rows)
-                    if pg:
-                        pending.copy = _copy_statics(pending.rows)
                     batch.append(pending)
                 progress(1)
                 if len(batch) >= batch_size:
@@ -590,23 +596,53 @@ class _Writer:
         self.counts = BulkCounts()  # the writer's own: the reading side counts in its own object
         self.cache = ClaimCache()  # claims read for grouping, kept from batch to batch
         self.error: BaseException | None = None
+        self.ahead: list[list[_Pending] | None] = []  # the batch after the one written, once _idle took it
         self.queue: queue.Queue[list[_Pending] | None] = queue.Queue(maxsize=1)
         self.thread = threading.Thread(target=self._run, name="claims-bulk-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
-            if self.error is not None:
-                continue  # drain: nothing after a failed batch is written
-            try:
-                t0 = time.perf_counter()
-                with writing(self.engine) as conn:
-                    _write_batch(conn, batch, self.statuses, self.analyst, self.lang, self.counts, self.cache)
-                self.counts.write_seconds += time.perf_counter() - t0
-                self.counts.batches += 1
-                self.collect(self.counts.batches)
-            except BaseException as e:  # handed to the caller, which raises it
-                self.error = e
+        batch = self.queue.get()
+        while batch is not None:
+            self.ahead = []
+            if self.error is None:  # else drain: nothing after a failed batch is written
+                try:
+                    t0 = time.perf_counter()
+                    self._prepare(batch)
+                    with writing(self.engine) as conn:
+                        _write_batch(
+                            conn, batch, self.statuses, self.analyst, self.lang, self.counts, self.cache, self._idle
+                        )
+                    self.counts.write_seconds += time.perf_counter() - t0
+                    self.counts.batches += 1
+                    self.collect(self.counts.batches)
+                except BaseException as e:  # handed to the caller, which raises it
+                    self.error = e
+            batch = self.ahead[0] if self.ahead else self.queue.get()
+
+    def _idle(self) -> None:
+        """While the server inserts a batch's claims: take the next batch, if it is read, and
+        shape its rows (:meth:`_prepare`). Done here rather than by the reading thread, whose
+        work on the next batch otherwise fell in this thread's busiest part and held the GIL."""
+        if self.ahead:
+            return
+        try:
+            self.ahead.append(self.queue.get_nowait())
+        except queue.Empty:
+            return
+        if self.ahead[0] is not None:
+            with contextlib.suppress(Exception):  # a failure is met again in that batch's own turn
+                self._prepare(self.ahead[0])
+
+    def _prepare(self, batch: list[_Pending]) -> None:
+        """Each article's claim rows, their words read for grouping and, on PostgreSQL, their
+        COPY text but for the store's ids: everything the extraction alone gives."""
+        pg = self.engine.dialect.name == "postgresql"
+        for p in batch:
+            if p.extraction is not None and p.rows is None:
+                p.rows = _claim_rows(p.extraction, p.checks, self.statuses)
+                p.texts = _claim_texts(p.rows)
+                p.copy = _copy_statics(p.rows) if pg else None
 
     def _raise(self) -> None:
         if self.error is not None:
