@@ -1,0 +1,57 @@
+"""The bulk writer shapes the next batch while the server inserts the claims of the one it writes:
+it takes that batch from the queue once, shapes every article of it, and never runs past the end."""
+
+from __future__ import annotations
+
+import queue
+
+from claims import extract_article
+from claims.inputs import Article
+from claims.store.bulk import _Pending, _Writer
+from claims.store.grouping import prepare
+from claims.store.statuses import load_statuses
+
+SAID = "Senator John Smith said that the new bridge will cost 40 million dollars and open in May next year."
+
+
+class _Engine:
+    class dialect:  # noqa: N801 - what _Writer reads of an engine
+        name = "postgresql"
+
+
+def _writer() -> _Writer:
+    """A writer without its thread: only the queue and what _idle reads."""
+    w = _Writer.__new__(_Writer)
+    w.engine, w.statuses = _Engine(), load_statuses()
+    w.queue, w.ahead = queue.Queue(), []
+    return w
+
+
+def _pending(key: str) -> _Pending:
+    p = _Pending(Article(key, SAID, key), key, SAID, key, {})
+    p.extraction = extract_article(SAID, article_id=key)
+    return p
+
+
+def test_the_next_batch_is_taken_once_and_shaped():
+    w = _writer()
+    w._idle()
+    assert w.ahead == []  # nothing read yet: nothing taken, the writer waits for it after
+    first, second = [_pending("a"), _pending("b")], [_pending("c")]
+    w.queue.put(first)
+    w.queue.put(second)
+    w._idle()
+    w._idle()  # called again for the same batch: the batch after stays in the queue
+    assert w.ahead == [first] and w.queue.get_nowait() is second
+    for p in first:
+        assert p.rows and p.texts and p.copy is not None
+        assert [t.terms for t in p.texts] == [prepare(0, r["content"], r["lang"]).terms for r in p.rows]
+        cols, lines = p.copy
+        assert len(lines) == len(p.rows) and "content" in cols and "id" not in cols
+
+
+def test_the_end_of_the_input_is_kept_not_passed():
+    w = _writer()
+    w.queue.put(None)
+    w._idle()
+    assert w.ahead == [None]  # the run loop ends on it rather than waiting for a batch that never comes
