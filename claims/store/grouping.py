@@ -653,12 +653,8 @@ def _terms_copied(conn: Connection, by_term: dict[str, list[int]], *, queued: bo
 def _by_term(rows: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
     """``claim_terms`` rows as term → claim ids, in the order the rows give them."""
     out: dict[str, list[int]] = {}
-    for t, cid in rows:
-        ids = out.get(t)
-        if ids is None:
-            out[t] = [cid]
-        else:
-            ids.append(cid)
+    for t, cid in rows:  # one ingest's rows: few enough for setdefault's new list each
+        out.setdefault(t, []).append(cid)
     return out
 
 
