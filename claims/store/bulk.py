@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, any_, bindparam, insert, select, update
@@ -155,6 +156,16 @@ def _claim_texts(rows: list[dict[str, Any]]) -> list[ClaimText]:
     ]
 
 
+def _shape(p: _Pending, statuses: Statuses, pg: bool) -> None:
+    """Set ``p``'s claim rows, their words read for grouping and, on PostgreSQL, their COPY text
+    but for the store's ids (None when psycopg must format them): all three at once, so that a
+    pending article has either all or none of them."""
+    rows = _claim_rows(p.extraction, p.checks, statuses)
+    texts = _claim_texts(rows)
+    copied = _copy_statics(rows) if pg else None
+    p.rows, p.texts, p.copy = rows, texts, copied
+
+
 # The claim columns only the write knows (the store's ids, the group, the time): first in the
 # claims' COPY; the rest of a row is formatted as COPY text when it is read (_copy_statics)
 _NULL = "\\N"  # COPY's text for NULL
@@ -199,20 +210,19 @@ def _copy_claims(
     rows: list[dict[str, Any]],
     statics: list[str],
     cols: tuple[str, ...],
+    ts: datetime,
     idle: Callable[[], None] = lambda: None,
 ) -> None:
     """The claim ``rows`` into PostgreSQL with COPY: each row's :data:`WRITTEN_COLUMNS` from the
-    row, then its ``cols`` as the COPY text ``statics`` holds for it. ``idle`` is called once
+    row (its time ``ts``, the batch's), then its ``cols`` as the COPY text ``statics`` holds for
+    it. ``idle`` is called once
     all is sent, while the server inserts them (a bulk batch's longest wait on the server)."""
     if not rows:
         return
-    ts = rows[0]["updated_at"]
-    when = ts.isoformat()  # psycopg's text for a datetime; every row of a batch has the batch's time
+    when = ts.isoformat()  # psycopg's text for a datetime
     with copy_into(conn, claims.name, (*WRITTEN_COLUMNS, *cols), queued=True) as copy:
         lines: list[str] = []
         for r, rest in zip(rows, statics, strict=True):
-            if r["updated_at"] is not ts:
-                raise ValueError("the claims of one COPY share the batch's time")
             sid, pid, gid = r["article_speaker_id"], r["person_id"], r["group_id"]
             lines.append(
                 f"{r['id']}\t{r['article_id']}\t{_NULL if sid is None else sid}\t{_NULL if pid is None else pid}"
@@ -362,7 +372,7 @@ def _write_batch(
         if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
             p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
             p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
-            p.checks = p.rows = None  # scored below
+            p.checks = p.rows = p.texts = p.copy = None  # scored and shaped below
         stored.add(p.hash)
         taken.add(p.key)
         todo.append(p)
@@ -437,17 +447,16 @@ def _write_batch(
             local = speakers[aid]
             checks = p.checks or [None] * len(p.extraction.claims)
             counts.scored_at_load += sum(1 for check in checks if check is None)
-            if p.rows is None:
-                p.rows = _claim_rows(p.extraction, p.checks, statuses)
-                p.texts = p.copy = None
+            if p.rows is None:  # not shaped ahead (_Writer._prepare), or extracted again above
+                _shape(p, statuses, pg)
             rows = p.rows
             for c, r in zip(p.extraction.claims, rows, strict=True):
                 r["article_id"], r["updated_at"] = aid, ts
                 r["article_speaker_id"], r["person_id"] = local.get(c.speaker_id, no_speaker)
             claim_rows.extend(rows)
-            claim_texts.extend(p.texts if p.texts is not None else _claim_texts(rows))
+            claim_texts.extend(p.texts)
             if statics is not None and rows:
-                copied = p.copy if p.copy is not None else _copy_statics(rows)
+                copied = p.copy
                 if copied is None or (cols is not None and copied[0] != cols):
                     statics = None  # a value psycopg must format, or other columns: its COPY
                 else:
@@ -476,7 +485,7 @@ def _write_batch(
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
         if statics is not None and cols is not None:
-            _copy_claims(conn, claim_rows, statics, cols, idle)
+            _copy_claims(conn, claim_rows, statics, cols, ts, idle)
         else:
             _copy_rows(conn, claims, claim_rows)
     new_ids = {r["id"] for r in claim_rows}
@@ -635,14 +644,11 @@ class _Writer:
                 self._prepare(self.ahead[0])
 
     def _prepare(self, batch: list[_Pending]) -> None:
-        """Each article's claim rows, their words read for grouping and, on PostgreSQL, their
-        COPY text but for the store's ids: everything the extraction alone gives."""
+        """:func:`_shape` each extracted article of ``batch`` not shaped yet."""
         pg = self.engine.dialect.name == "postgresql"
         for p in batch:
             if p.extraction is not None and p.rows is None:
-                p.rows = _claim_rows(p.extraction, p.checks, self.statuses)
-                p.texts = _claim_texts(p.rows)
-                p.copy = _copy_statics(p.rows) if pg else None
+                _shape(p, self.statuses, pg)
 
     def _raise(self) -> None:
         if self.error is not None:

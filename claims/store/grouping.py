@@ -640,7 +640,7 @@ def _terms_copied(conn: Connection, by_term: dict[str, list[int]], *, queued: bo
         for t in sorted(by_term):
             head = f"{copy_text(t)}\t"
             ids = by_term[t]
-            parts.append(f"{head}{ids[0]}\n" if len(ids) == 1 else head + f"\n{head}".join(map(str, ids)) + "\n")
+            parts.append(head + f"\n{head}".join(map(str, ids)) + "\n")
             size += len(ids)
             if size >= 50_000:
                 copy.write("".join(parts))
