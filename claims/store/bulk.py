@@ -349,11 +349,14 @@ def _write_batch(
     counts: BulkCounts,
     cache: ClaimCache | None = None,
     idle: Callable[[], None] = lambda: None,
+    read: Connection | None = None,
 ) -> list[_Pending]:
     """Store the extracted articles of ``batch`` in this transaction, their claims grouped as one
     article per transaction would group them; returns those stored. ``cache`` keeps the claims
     read for grouping between the batches of one load; ``idle`` is called while the server
-    inserts the batch's claims (the writer shapes the next batch then)."""
+    inserts the batch's claims (the writer shapes the next batch then). ``read`` (PostgreSQL):
+    a second connection that grouping reads the stored claims on while the index rows are COPY'd
+    on this one (see :func:`group_units`)."""
     pg = conn.dialect.name == "postgresql"
     check_can_edit(conn, analyst)
     lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
@@ -480,7 +483,7 @@ def _write_batch(
             units[t.article_id].append(t)
     # on PostgreSQL the index rows go in while the claims are compared (they point to claims
     # COPY'd below: the index has no foreign key there, migration 0009)
-    grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg)
+    grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg, read=read)
     if pg:
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
@@ -611,6 +614,18 @@ class _Writer:
         self.thread.start()
 
     def _run(self) -> None:
+        with contextlib.ExitStack() as stack:
+            read = None
+            if self.engine.dialect.name == "postgresql":
+                # grouping's reads, each statement its own transaction: it sees every batch
+                # committed before, and the persons lock keeps other writers out meanwhile
+                try:
+                    read = stack.enter_context(self.engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+                except BaseException as e:  # handed to the caller; the batches are drained unwritten
+                    self.error = e
+            self._write_all(read)
+
+    def _write_all(self, read: Connection | None) -> None:
         batch = self.queue.get()
         while batch is not None:
             self.ahead = []
@@ -620,7 +635,15 @@ class _Writer:
                     self._prepare(batch)
                     with writing(self.engine) as conn:
                         _write_batch(
-                            conn, batch, self.statuses, self.analyst, self.lang, self.counts, self.cache, self._idle
+                            conn,
+                            batch,
+                            self.statuses,
+                            self.analyst,
+                            self.lang,
+                            self.counts,
+                            self.cache,
+                            self._idle,
+                            read,
                         )
                     self.counts.write_seconds += time.perf_counter() - t0
                     self.counts.batches += 1

@@ -488,6 +488,7 @@ def group_units(
     *,
     cache: ClaimCache | None = None,
     stream_terms: bool = False,
+    read: Connection | None = None,
 ) -> Grouped:
     """Group the claims of ``units`` (each unit the claims of one article, or of one
     :func:`index_store` pass, in id order; ids above every stored claim's, none indexed yet),
@@ -501,11 +502,44 @@ def group_units(
     claims are each read once for all units. With ``stream_terms`` on PostgreSQL the index rows
     are written here, COPY'd while the claims are compared (the server inserts them, a bulk
     batch's largest cost there, while this process computes), and ``Grouped.terms`` is empty;
-    the claims the rows point to may be written after, in the same transaction."""
+    the claims the rows point to may be written after, in the same transaction.
+
+    ``read``, with ``stream_terms`` on PostgreSQL: another connection to the same database, on
+    which the index, its counts, the compared claims and the groups are read, so that the index
+    rows' COPY starts before them (a connection in COPY runs nothing else) and the server
+    inserts them all the while. It sees what ``conn`` sees of those tables only when ``conn``'s
+    transaction has written none of them yet, and nobody else writes them meanwhile (the persons
+    lock, taken on ``conn``, keeps other writers out)."""
     units = [u for u in ([c for c in unit if c.terms] for unit in units) if u]
     out = Grouped()
     if not units:
         return out
+    streamed = stream_terms and conn.dialect.name == "postgresql"
+    early = streamed and read is not None
+    terms = [] if streamed else [(t, c.id) for unit in units for c in unit for t in c.terms]
+    with _terms_copied(conn, _claims_by_term(units), queued=True) if early else contextlib.nullcontext():
+        made = _decide(read if early else conn, units, out, cache, streamed and not early)
+    real = _store_groups(conn, made)
+    for o in itertools.chain(made, itertools.chain.from_iterable(units)):  # all that hold a group made here
+        if o.group_id is not None and o.group_id < 0:
+            o.group_id = real[-o.group_id - 1]
+    out.joined = {cid: real[-g - 1] if g < 0 else g for cid, g in out.joined.items()}
+    out.terms = terms
+    if cache is not None:
+        for unit in units:
+            for c in unit:
+                cache.keep(c)
+    return out
+
+
+def _decide(
+    conn: Connection, units: list[list[ClaimText]], out: Grouped, cache: ClaimCache | None, stream: bool
+) -> list[ClaimText]:
+    """:func:`group_units`' comparisons, the stored claims read on ``conn``: each claim that joins
+    or makes a group is noted in ``out.joined`` (and its ``group_id`` set), a group made here as
+    ``-(i + 1)``; returns the representatives of the groups made, in order (group ``-(i + 1)``
+    is the ``i``-th). ``stream``: the units' index rows are COPY'd on ``conn`` while they are
+    compared (after the reads)."""
     stored_df = _df(
         conn, sorted({t for unit in units for c in unit for t in c.terms}), cache.common if cache is not None else None
     )
@@ -517,9 +551,7 @@ def group_units(
     reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
-    streamed = stream_terms and conn.dialect.name == "postgresql"
-    terms = [] if streamed else [(t, c.id) for unit in units for c in unit for t in c.terms]
-    with _terms_copied(conn, _claims_by_term(units), queued=True) if streamed else contextlib.nullcontext():
+    with _terms_copied(conn, _claims_by_term(units), queued=True) if stream else contextlib.nullcontext():
         for unit in units:
             held: dict[str, list[int]] = {}  # this unit's earlier claims by term (ids increasing)
             for c in unit:
@@ -542,16 +574,7 @@ def group_units(
                         held[t] = [c.id]
                     elif len(ids) < PER_TERM:  # the first claims of a term are enough to find its group
                         ids.append(c.id)
-    real = _store_groups(conn, made)
-    for o in stored.values():
-        if o.group_id is not None and o.group_id < 0:
-            o.group_id = real[-o.group_id - 1]
-    out.joined = {cid: real[-g - 1] if g < 0 else g for cid, g in out.joined.items()}
-    out.terms = terms
-    if cache is not None:
-        for c in mine.values():
-            cache.keep(c)
-    return out
+    return made
 
 
 def _best(c: ClaimText, candidates: list[ClaimText], reps: dict[int, ClaimText]) -> ClaimText | None:
