@@ -360,6 +360,8 @@ def _write_batch(
     pg = conn.dialect.name == "postgresql"
     check_can_edit(conn, analyst)
     lock_persons(conn)  # as ingest_text: every article committed before is seen, none half-way
+    if pg and cache is not None:
+        cache.written_by(conn)  # the claims it holds are what this load wrote them as
     hashes = [p.hash for p in batch]
     stored = set(conn.execute(select(articles.c.text_hash).where(_among(conn, articles.c.text_hash, hashes))).scalars())
     taken = set(

@@ -346,6 +346,38 @@ class ClaimCache:
         self.items: dict[int, ClaimText] = {}
         self.fresh: dict[int, ClaimText] = {}
         self.common: set[str] = set()  # terms in more than MAX_POSTINGS stored claims (see _df)
+        # PostgreSQL: the transactions that wrote the claims held (this load's batches, see
+        # written_by); a held claim whose row no other transaction wrote since is not read again
+        self.xids: list[str] = []
+
+    def written_by(self, conn: Connection) -> None:
+        """Note ``conn``'s transaction (PostgreSQL) as the one writing the claims it will hold,
+        with the values it holds for them. Only a writer whose every claim write is seen by the
+        held claims (the bulk load's, whose grouping sets them) may call it; a transaction that
+        rolls back leaves no row it wrote, so noting it is harmless."""
+        xid = conn.execute(text("SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text")).scalar_one()
+        self.xids.append(xid)
+
+    def unchanged(self, conn: Connection, ids: Sequence[int]) -> dict[int, ClaimText]:
+        """The held claims among ``ids`` whose rows were last written by a transaction of
+        :attr:`xids` (its ``xmin``), taken as held without reading them; the rest (not held,
+        written since by anyone else, deleted, or frozen by VACUUM, which shows as another
+        ``xmin``) the caller reads. PostgreSQL only; none without noted transactions."""
+        held = [i for i in ids if i in self.items or i in self.fresh]
+        if not held or not self.xids or conn.dialect.name != "postgresql":
+            return {}
+        changed = set(
+            conn.execute(
+                _CHANGED, {"ids": "{" + ",".join(map(str, held)) + "}", "xids": "{" + ",".join(self.xids) + "}"}
+            ).scalars()
+        )
+        out = {}
+        for i in held:
+            if i not in changed:
+                c = self.items.pop(i, None) or self.fresh.pop(i)
+                self._hold(self.items, c, self.limit)  # read again: the last to go
+                out[i] = c
+        return out
 
     def read(self, r: Any) -> ClaimText:
         """The claim of row ``r`` (:data:`STORED_COLUMNS`), prepared again only when not held."""
@@ -371,8 +403,22 @@ class ClaimCache:
                 del part[k]
 
 
+# the ids (a text array: psycopg formats a long list of ints in Python) whose claims are gone or
+# were written by a transaction not listed (xmin as text: xid has no ordering or array type cast)
+_CHANGED = text(
+    "SELECT u.id FROM unnest(CAST(:ids AS int[])) AS u(id) LEFT JOIN claims c ON c.id = u.id "
+    "WHERE c.id IS NULL OR c.xmin::text <> ALL(CAST(:xids AS text[]))"
+)
+
+
 def _stored(conn: Connection, ids: Sequence[int], cache: ClaimCache | None = None) -> dict[int, ClaimText]:
     out = {}
+    if cache is not None:
+        out = cache.unchanged(conn, ids)
+        if out:
+            ids = [i for i in ids if i not in out]
+            if not ids:
+                return out
     read = cache.read if cache is not None else _from_row
     for cond in _among(conn, claims.c.id, ids):
         for r in conn.execute(select(*STORED_COLUMNS).where(cond)):

@@ -1,0 +1,67 @@
+"""A bulk load holds the claims it wrote between its batches (ClaimCache) and, on PostgreSQL,
+does not read them again while their rows are as it wrote them: a row another transaction wrote
+since (an analyst's correction, a merge) or deleted is read again, or found gone."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from claims.store import ingest_text
+from claims.store.grouping import ClaimCache, _stored, prepare
+from claims.store.schema import claims
+
+pytestmark = pytest.mark.postgres
+
+TEXTS = [
+    "Senator John Smith said that the new bridge will cost 40 million dollars and open in May next year.",
+    'Mary Jones said: "The hospital will hire two hundred nurses before the winter and open a new ward."',
+    "Mayor Ana Ruiz said that taxes would not rise this year because the city had saved enough money.",
+]
+
+
+def _held(engine) -> tuple[ClaimCache, list[int]]:
+    """A cache holding every stored claim, as a load's batch holds the claims it wrote: the rows
+    written (here: touched) by the transaction the cache noted."""
+    cache = ClaimCache()
+    with engine.begin() as conn:
+        cache.written_by(conn)
+        conn.execute(update(claims).values(verdict_note=""))  # every row now last written here
+        rows = conn.execute(select(claims.c.id, claims.c.content, claims.c.lang, claims.c.speaker)).all()
+    for r in rows:
+        cache.keep(prepare(r.id, r.content, r.lang, speaker=r.speaker))
+    return cache, sorted(r.id for r in rows)
+
+
+def test_held_claims_are_taken_as_held_until_another_transaction_writes_them(pg_engine):
+    for i, text in enumerate(TEXTS):
+        ingest_text(pg_engine, text, article_key=f"c{i}")
+    cache, ids = _held(pg_engine)
+    assert len(ids) == 3
+    with pg_engine.connect() as read:
+        assert sorted(cache.unchanged(read, ids)) == ids  # as written: none is read again
+        first = _stored(read, ids, cache)
+    assert sorted(first) == ids
+
+    corrected, gone, kept = ids
+    with pg_engine.begin() as other:  # an analyst corrects a speaker, another claim is deleted
+        other.execute(update(claims).where(claims.c.id == corrected).values(corrected_speaker="Jane Doe"))
+        other.execute(delete(claims).where(claims.c.id == gone))
+
+    with pg_engine.connect() as read:
+        assert sorted(cache.unchanged(read, ids)) == [kept]
+        now = _stored(read, ids, cache)
+    assert sorted(now) == [corrected, kept]  # the deleted claim is not compared any more
+    assert now[corrected].speaker == "jane doe"  # the correction is read, not the held speaker
+    assert now[kept] is first[kept]  # the untouched claim is the one held
+
+
+def test_a_cache_that_noted_no_transaction_reads_every_claim(pg_engine):
+    for i, text in enumerate(TEXTS):
+        ingest_text(pg_engine, text, article_key=f"n{i}")
+    cache = ClaimCache()
+    with pg_engine.connect() as read:
+        ids = sorted(read.execute(select(claims.c.id)).scalars())
+        for c in _stored(read, ids, cache).values():
+            cache.keep(c)
+        assert cache.unchanged(read, ids) == {}  # held, but what wrote them is unknown
