@@ -340,6 +340,11 @@ def _copied(conn: Connection, table: Any, rows: list[dict], *, queued: bool = Tr
         yield
 
 
+def _json_list(items: list[str]) -> str:
+    """``items`` as the JSON the speaker rows store; most speakers have no aliases or roles."""
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
+
+
 def _write_batch(
     conn: Connection,
     batch: list[_Pending],
@@ -420,8 +425,8 @@ def _write_batch(
                 local_id=sp.speaker_id,
                 name=sp.name,
                 type=sp.type,
-                aliases=json.dumps(sp.aliases, ensure_ascii=False),
-                roles=json.dumps(sp.roles, ensure_ascii=False),
+                aliases=_json_list(sp.aliases),
+                roles=_json_list(sp.roles),
                 person_id=(pick[sp.speaker_id] or {}).get("id"),
             )
             for aid, ex, pick in zip(art_ids, exs, picks, strict=True)

@@ -105,6 +105,14 @@ def _lexicon(lang: str) -> _Lexicon:
     )
 
 
+@lru_cache(maxsize=8192)
+def _json_set(items: str) -> frozenset[str]:
+    """A person's ``aliases`` or ``roles`` (a JSON list) as a set: read for every speaker linked
+    to the person, and a person an archive quotes often has hundreds (a tenth of a bulk load's
+    linking was parsing them again)."""
+    return frozenset(json.loads(items))
+
+
 @lru_cache(maxsize=65536)  # an archive names the same people over and over
 def canonical(name: str, type_: str, lang: str) -> Canonical:
     """``name`` of a speaker of ``type_`` in ``lang`` with its role phrase and stray words taken
@@ -211,7 +219,7 @@ class PersonLinker:
         name = canon.name if canon and canon.name else sp.name
         roles = self.roles_of.get(sp.speaker_id, [])
         exact = [r for r in fits if r["name_keys"].split() == keys]
-        by_role = [r for r in fits if set(roles) & set(json.loads(r.get("roles") or "[]"))] if roles else []
+        by_role = [r for r in fits if not _json_set(r.get("roles") or "[]").isdisjoint(roles)] if roles else []
         pick = None
         if len(keys) == 1 and len(fits) > 1 and len(by_role) == 1:
             # "मोदी" said as "प्रधानमंत्री": the one person who holds the role, even where a
@@ -229,13 +237,14 @@ class PersonLinker:
             )
             pick["changed"] = False  # nothing to update: flush() inserts it whole
             self.rows.append(pick)
-        aliases = json.loads(pick["aliases"])
+        aliases = _json_set(pick["aliases"])
         new_aliases = [a for a in dict.fromkeys([*sp.aliases, sp.name]) if a not in aliases]
         if new_aliases:
-            pick.update(aliases=json.dumps(aliases + new_aliases, ensure_ascii=False), changed=True)
-        known = json.loads(pick.get("roles") or "[]")
-        if any(r not in known for r in roles):
-            pick.update(roles=json.dumps(list(dict.fromkeys(known + roles)), ensure_ascii=False), changed=True)
+            pick.update(aliases=json.dumps(json.loads(pick["aliases"]) + new_aliases, ensure_ascii=False), changed=True)
+        known = pick.get("roles") or "[]"
+        if not _json_set(known).issuperset(roles):
+            merged = list(dict.fromkeys(json.loads(known) + roles))
+            pick.update(roles=json.dumps(merged, ensure_ascii=False), changed=True)
         if len(keys) > len(pick["name_keys"].split()):
             pick.update(name=name, name_keys=" ".join(keys), changed=True)
         return pick
