@@ -65,3 +65,31 @@ def test_a_cache_that_noted_no_transaction_reads_every_claim(pg_engine):
         for c in _stored(read, ids, cache).values():
             cache.keep(c)
         assert cache.unchanged(read, ids) == {}  # held, but what wrote them is unknown
+
+
+def test_a_load_forgets_the_stored_claims_it_gives_a_group(pg_engine, monkeypatch):
+    """A batch that puts a stored claim in a group updates its row on top of whatever another
+    transaction committed since it was read; the row then shows the load's transaction, so the
+    load must not hold the claim: the next batch reads it."""
+    import claims.store.bulk as bulk
+    from claims.inputs import Article
+
+    caches: list[ClaimCache] = []
+    real = bulk.ClaimCache
+
+    def kept(*args, **kwargs):
+        caches.append(real(*args, **kwargs))
+        return caches[-1]
+
+    monkeypatch.setattr(bulk, "ClaimCache", kept)
+    first, copy = TEXTS[0], TEXTS[0].replace("Senator John Smith said", "Senator Smith told reporters")
+    items = [Article("g0", first, "g0"), Article("g1", copy, "g1"), Article("g2", TEXTS[1], "g2")]
+    bulk.bulk_ingest(pg_engine, items, batch_size=1, jobs=1)
+    with pg_engine.connect() as c:
+        rows = c.execute(select(claims.c.id, claims.c.group_id).order_by(claims.c.id)).all()
+    (a, ga), (b, gb) = rows[0], rows[1]
+    assert ga is not None and ga == gb  # the copy joined the first claim, which was stored then
+    (cache,) = caches
+    held = set(cache.items) | set(cache.fresh)
+    assert a not in held  # updated by the second batch: read again if compared
+    assert b in held  # written by the load whole: held

@@ -500,6 +500,10 @@ def _write_batch(
             _copy_rows(conn, claims, claim_rows)
     new_ids = {r["id"] for r in claim_rows}
     write_grouped(conn, grouped, written=new_ids if pg else frozenset())
+    if pg and cache is not None:
+        # stored claims given a group: the update went on top of whatever was committed since
+        # they were read, which the cache would not see again (ClaimCache.written_by)
+        cache.forget([cid for cid in grouped.joined if cid not in new_ids])
     counts.grouped += len(grouped.joined)
     counts.new += len(todo)
     counts.claims += len(claim_rows)

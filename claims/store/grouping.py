@@ -353,10 +353,18 @@ class ClaimCache:
     def written_by(self, conn: Connection) -> None:
         """Note ``conn``'s transaction (PostgreSQL) as the one writing the claims it will hold,
         with the values it holds for them. Only a writer whose every claim write is seen by the
-        held claims (the bulk load's, whose grouping sets them) may call it; a transaction that
-        rolls back leaves no row it wrote, so noting it is harmless."""
+        held claims (the bulk load's, whose grouping sets them) may call it, and it must
+        :meth:`forget` the stored claims it updates: an update is made on top of what another
+        transaction committed since the claim was read, and would then show as this one's. A
+        transaction that rolls back leaves no row it wrote, so noting it is harmless."""
         xid = conn.execute(text("SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text")).scalar_one()
         self.xids.append(xid)
+
+    def forget(self, ids: Iterable[int]) -> None:
+        """Hold the claims of ``ids`` no more: the next batch that compares them reads them."""
+        for i in ids:
+            self.items.pop(i, None)
+            self.fresh.pop(i, None)
 
     def unchanged(self, conn: Connection, ids: Sequence[int]) -> dict[int, ClaimText]:
         """The held claims among ``ids`` whose rows were last written by a transaction of
