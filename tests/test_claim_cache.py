@@ -93,3 +93,22 @@ def test_a_load_forgets_the_stored_claims_it_gives_a_group(pg_engine, monkeypatc
     held = set(cache.items) | set(cache.fresh)
     assert a not in held  # updated by the second batch: read again if compared
     assert b in held  # written by the load whole: held
+
+
+def test_taking_held_claims_past_the_cache_limit_keeps_every_one(pg_engine):
+    """Claims taken as held go to the part read over and over, which drops its oldest half when
+    full: taking many at once must not lose one of them half-way."""
+    for i in range(5):
+        ingest_text(
+            pg_engine,
+            f"Mayor Ana Ruiz{i} said that the new park number {i} would open in the spring.",
+            article_key=f"l{i}",
+        )
+    full, ids = _held(pg_engine)
+    cache = ClaimCache(limit=4, fresh=10)
+    cache.xids = full.xids
+    for i in ids:
+        cache.keep(full.fresh[i])
+    with pg_engine.connect() as read:
+        cache.unchanged(read, ids[3:])  # the last two now read over and over, the oldest there
+        assert sorted(cache.unchanged(read, ids)) == ids

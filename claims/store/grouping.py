@@ -382,9 +382,10 @@ class ClaimCache:
         out = {}
         for i in held:
             if i not in changed:
-                c = self.items.pop(i, None) or self.fresh.pop(i)
-                self._hold(self.items, c, self.limit)  # read again: the last to go
-                out[i] = c
+                c = self.items.pop(i, None)
+                out[i] = c if c is not None else self.fresh.pop(i)
+        for c in out.values():  # held again, the last to go (after taking all: holding drops some)
+            self._hold(self.items, c, self.limit)
         return out
 
     def read(self, r: Any) -> ClaimText:
