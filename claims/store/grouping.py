@@ -413,10 +413,12 @@ class ClaimCache:
 
 
 # the ids (a text array: psycopg formats a long list of ints in Python) whose claims are gone or
-# were written by a transaction not listed (xmin as text: xid has no ordering or array type cast)
+# were written by a transaction not listed (xmin as text: xid has no ordering or array type
+# cast); NOT IN a subquery is a hashed lookup, where <> ALL compared each row with every batch
+# of the load (500 of them: 0.19 -> 0.13 s for 30,000 ids)
 _CHANGED = text(
     "SELECT u.id FROM unnest(CAST(:ids AS int[])) AS u(id) LEFT JOIN claims c ON c.id = u.id "
-    "WHERE c.id IS NULL OR c.xmin::text <> ALL(CAST(:xids AS text[]))"
+    "WHERE c.id IS NULL OR c.xmin::text NOT IN (SELECT unnest(CAST(:xids AS text[])))"
 )
 
 
