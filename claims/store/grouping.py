@@ -371,8 +371,10 @@ class ClaimCache:
         :attr:`xids` (its ``xmin``), taken as held without reading them; the rest (not held,
         written since by anyone else, deleted, or frozen by VACUUM, which shows as another
         ``xmin``) the caller reads. PostgreSQL only; none without noted transactions."""
+        if not self.xids or conn.dialect.name != "postgresql":
+            return {}
         held = [i for i in ids if i in self.items or i in self.fresh]
-        if not held or not self.xids or conn.dialect.name != "postgresql":
+        if not held:
             return {}
         changed = set(
             conn.execute(
