@@ -1,6 +1,7 @@
 """A bulk batch's grouping on PostgreSQL reads the stored claims on a second connection, so that
-the index rows are COPY'd on the writing one from the start: the reads run while that COPY is
-open, and the groups are the ones grouping decides reading on the writing connection."""
+the index is written on the writing one meanwhile (the claims' term sets COPY'd on a thread while
+the reads run, then the postings while the claims are compared), and the groups are the ones
+grouping decides reading on the writing connection."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _units(first_id: int) -> list[list]:
 
 def _grouping(engine, *, second: bool) -> tuple[list[frozenset[int]], list[bool]]:
     """The claims grouped together (each group as a set of claim ids), and for each statement run
-    on the reading connection whether the writing one was in its COPY meanwhile. Rolled back."""
+    on the reading connection whether the writing one was in a COPY meanwhile. Rolled back."""
     copying: list[bool] = []
     with engine.connect() as read, engine.connect() as conn:
         raw = conn.connection.driver_connection
@@ -60,7 +61,7 @@ def _grouping(engine, *, second: bool) -> tuple[list[frozenset[int]], list[bool]
     return sorted(frozenset(g) for g in groups.values()), copying
 
 
-def test_reads_run_on_the_second_connection_while_the_index_is_copied(pg_engine):
+def test_reads_run_on_the_second_connection_while_the_index_is_written(pg_engine):
     for i, text in enumerate(STORED):
         ingest_text(pg_engine, text, article_key=f"s{i}")
     with pg_engine.connect() as c:  # stored claim ids, relative to the first new one, are negative
@@ -71,7 +72,9 @@ def test_reads_run_on_the_second_connection_while_the_index_is_copied(pg_engine)
 
     assert both == alone
     assert none_read == []  # without a second connection everything is read on the writing one
-    assert copying and all(copying)  # each read ran while the index rows were being COPY'd
+    # the index, its counts and the compared claims were read on the second connection (whether
+    # the sets' COPY on the writing one is still running then is up to the server: not asserted)
+    assert len(copying) >= 3
     # the copy and its repeat in the next article joined the stored bridge claim; the nurses
     # claim joined the stored one; the tunnel is alone
     assert len(both) == 2 and sorted(len(g) for g in both) == [2, 3]

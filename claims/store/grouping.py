@@ -5,7 +5,9 @@ content is compared in the spelling the engine matches on (folded by
 :mod:`claims.pipeline.normalise` and lower-cased, as search stores it). Candidates are found by an
 index, never by comparing all pairs: every claim's content terms (stop words out, prefixed by the
 language) are rows of ``claim_terms``, and a new claim is compared only with the stored claims that
-share at least two of its :data:`BLOCK_TERMS` rarest terms. A candidate is the same claim when
+share at least two of its :data:`BLOCK_TERMS` rarest terms. (On PostgreSQL a claim's terms are one
+row of ``claim_term_sets`` and ``claim_terms`` holds only the postings grouping reads, the first
+:data:`PER_TERM` claims of each term: migration 0012.) A candidate is the same claim when
 
 - it is in the same language,
 - it says "not" (or "doubt", "नहीं" …: the pack's ``negators`` and ``polarity``) as often,
@@ -30,15 +32,16 @@ from __future__ import annotations
 import contextlib
 import itertools
 import operator
+import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
 import regex
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Integer, Text, bindparam, column, func, insert, select, table, text, update
 from sqlalchemy.dialects import postgresql
 
 from claims.lang import available, load
@@ -63,6 +66,9 @@ TERM_LENGTH = claim_terms.c.term.type.length
 CHUNK = 900  # parameters per IN list on SQLite
 
 _ID = operator.attrgetter("id")
+# PostgreSQL's index (migration 0012): each indexed claim's terms, space-separated (a term holds
+# none); not in the metadata, as SQLite indexes a claim by its rows in claim_terms alone
+term_sets = table("claim_term_sets", column("claim_id", Integer), column("terms", Text))
 _NO_IDS: list[int] = []  # a term no claim holds yet (never changed: a shared empty list)
 _KERNEL = kernel()
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’.-][\p{L}\p{M}\p{N}]+)*")
@@ -238,8 +244,8 @@ def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) 
     """Term → how many stored claims hold it, counted up to ``MAX_POSTINGS + 1`` only: a term in
     more claims than :data:`MAX_POSTINGS` is not used for blocking whatever its count, and a
     smaller count is exact, so the rules decide the same. On PostgreSQL the counts are read from
-    ``claim_term_counts``, which triggers keep equal to the index's (migration 0011: counting the
-    index read thousands of entries for a common term, for every term of every batch).
+    ``claim_term_counts``, which triggers keep equal to the index's (migrations 0011, 0012: counting
+    the index read thousands of entries for a common term, for every term of every batch).
 
     ``common`` (kept by a bulk load between its batches) holds terms found in more than
     :data:`MAX_POSTINGS` claims before: they are not counted again (a store only grows under a
@@ -576,8 +582,34 @@ def group_units(
     streamed = stream_terms and conn.dialect.name == "postgresql"
     early = streamed and read is not None
     terms = [] if streamed else [(t, c.id) for unit in units for c in unit for t in c.terms]
-    with _terms_copied(conn, _claims_by_term(units), queued=True) if early else contextlib.nullcontext():
-        made = _decide(read if early else conn, units, out, cache, streamed and not early)
+    if early:
+        # the term sets (their triggers count them: half a second a batch) go in on ``conn`` on a
+        # thread while the index is read on ``read``; then the postings, while the claims are compared
+        wait = _copy_sets_behind(conn, list(_sets_of(units)))
+        waited = False
+
+        def index(stored_df: Counter) -> contextlib.AbstractContextManager:
+            nonlocal waited
+            waited = True
+            wait()
+            return _postings_copied(conn, _claims_by_term(units), stored_df, queued=True)
+
+        try:
+            made = _decide(read, units, out, cache, index)
+        finally:
+            if not waited:  # a failed read: the sets' thread is not left running on ``conn``
+                with contextlib.suppress(Exception):
+                    wait()
+    elif streamed:
+        made = _decide(
+            conn,
+            units,
+            out,
+            cache,
+            lambda df: _index_copied(conn, list(_sets_of(units)), _claims_by_term(units), df, queued=True),
+        )
+    else:
+        made = _decide(conn, units, out, cache)
     real = _store_groups(conn, made)
     for o in itertools.chain(made, itertools.chain.from_iterable(units)):  # all that hold a group made here
         if o.group_id is not None and o.group_id < 0:
@@ -592,16 +624,19 @@ def group_units(
 
 
 def _decide(
-    conn: Connection, units: list[list[ClaimText]], out: Grouped, cache: ClaimCache | None, stream: bool
+    conn: Connection,
+    units: list[list[ClaimText]],
+    out: Grouped,
+    cache: ClaimCache | None,
+    index: Callable[[Counter], contextlib.AbstractContextManager] | None = None,
 ) -> list[ClaimText]:
     """:func:`group_units`' comparisons, the stored claims read on ``conn``: each claim that joins
     or makes a group is noted in ``out.joined`` (and its ``group_id`` set), a group made here as
     ``-(i + 1)``; returns the representatives of the groups made, in order (group ``-(i + 1)``
-    is the ``i``-th). ``stream``: the units' index rows are COPY'd on ``conn`` while they are
-    compared (after the reads)."""
-    stored_df = _df(
-        conn, sorted({t for unit in units for c in unit for t in c.terms}), cache.common if cache is not None else None
-    )
+    is the ``i``-th). ``index``: called with the index's counts of the units' terms once the
+    reads are done, it gives the context the claims are compared in (the units' index rows
+    COPY'd meanwhile)."""
+    stored_df = _df(conn, _terms_of(units), cache.common if cache is not None else None)
     blocks, needs = _blocks(units, stored_df)
     postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
     wanted = _wanted(units, blocks, needs, postings)
@@ -610,7 +645,7 @@ def _decide(
     reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
-    with _terms_copied(conn, _claims_by_term(units), queued=True) if stream else contextlib.nullcontext():
+    with index(stored_df) if index is not None else contextlib.nullcontext():
         for unit in units:
             held: dict[str, list[int]] = {}  # this unit's earlier claims by term (ids increasing)
             for c in unit:
@@ -699,10 +734,86 @@ def _insert_terms(conn: Connection, rows: list[tuple[str, int]]) -> None:
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        with _terms_copied(conn, _by_term(rows)):
+        sets: dict[int, list[str]] = {}
+        for t, cid in rows:
+            sets.setdefault(cid, []).append(t)
+        by_term = _by_term(rows)
+        stored = _df(conn, sorted(by_term))  # before the sets go in: their triggers count them
+        with _index_copied(conn, list(sets.items()), by_term, stored):
             pass  # the rows are the whole COPY: nothing to do while it runs
         return
     conn.execute(insert(claim_terms), [dict(term=t, claim_id=c) for t, c in rows])
+
+
+def _terms_of(units: list[list[ClaimText]]) -> list[str]:
+    """The distinct terms of the claims of ``units``, sorted."""
+    return sorted({t for unit in units for c in unit for t in c.terms})
+
+
+def _sets_of(units: list[list[ClaimText]]) -> Iterator[tuple[int, list[str]]]:
+    """(claim id, its terms) for each claim of ``units``: their rows of ``claim_term_sets``."""
+    return ((c.id, c.terms) for unit in units for c in unit)
+
+
+def _copy_sets(conn: Connection, sets: list[tuple[int, Sequence[str]]]) -> None:
+    """PostgreSQL: each claim's terms as its ``claim_term_sets`` row (migration 0012), COPY'd and
+    waited for (the sets' triggers count the terms then)."""
+    with copy_into(conn, term_sets.name, ("claim_id", "terms")) as copy:
+        for k in range(0, len(sets), 10_000):
+            copy.write("".join(f"{cid}\t{copy_text(' '.join(terms))}\n" for cid, terms in sets[k : k + 10_000]))
+
+
+def _copy_sets_behind(conn: Connection, sets: list[tuple[int, Sequence[str]]]) -> Callable[[], None]:
+    """:func:`_copy_sets` on a thread of its own; returns the wait for it, which raises what it
+    raised. ``conn`` is the thread's until the wait returns."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _copy_sets(conn, sets)
+        except BaseException as e:  # raised by the wait, in the caller's thread
+            failed.append(e)
+
+    thread = threading.Thread(target=run, name="claims-term-sets", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed.pop()
+
+    return wait
+
+
+def _postings_copied(
+    conn: Connection, by_term: dict[str, list[int]], stored: Mapping[str, int], *, queued: bool = False
+) -> contextlib.AbstractContextManager:
+    """The postings of ``by_term`` (term -> new claims' ids, increasing) that fall among the first
+    :data:`PER_TERM` claims of their term, ``stored`` giving how many stored claims hold each
+    (at least PER_TERM where more): :func:`_terms_copied` of those (PostgreSQL, migration 0012)."""
+    postings = {}
+    for t, ids in by_term.items():
+        room = PER_TERM - stored.get(t, 0)
+        if room > 0:
+            postings[t] = ids[:room]
+    return _terms_copied(conn, postings, queued=queued)
+
+
+@contextlib.contextmanager
+def _index_copied(
+    conn: Connection,
+    sets: list[tuple[int, Sequence[str]]],
+    by_term: dict[str, list[int]],
+    stored: Mapping[str, int],
+    *,
+    queued: bool = False,
+) -> Iterator[None]:
+    """PostgreSQL: index claims, the COPYs ended when the block is left: their term sets
+    (:func:`_copy_sets`), then their postings (:func:`_postings_copied`), inserted while the
+    block runs with ``queued``."""
+    _copy_sets(conn, sets)
+    with _postings_copied(conn, by_term, stored, queued=queued):
+        yield
 
 
 @contextlib.contextmanager
@@ -756,11 +867,32 @@ def _claims_by_term(units: list[list[ClaimText]]) -> dict[str, list[int]]:
     return out
 
 
+def _indexed(conn: Connection) -> Any:
+    """``EXISTS`` (correlated with ``claims``): the claim is in the grouping index."""
+    if conn.dialect.name == "postgresql":
+        return select(term_sets.c.claim_id).where(term_sets.c.claim_id == claims.c.id).exists()
+    return select(claim_terms.c.claim_id).where(claim_terms.c.claim_id == claims.c.id).exists()
+
+
+def forget_index(conn: Connection, claim_ids: Sequence[int] | None = None) -> None:
+    """Take ``claim_ids`` (all claims when None) out of the grouping index: their terms, postings
+    and counts go, and :func:`index_store` or a re-extraction indexes them again."""
+    if conn.dialect.name == "postgresql":
+        table_, col = term_sets, term_sets.c.claim_id
+    else:
+        table_, col = claim_terms, claim_terms.c.claim_id
+    if claim_ids is None:
+        conn.execute(table_.delete())
+        return
+    for cond in _among(conn, col, list(claim_ids)):
+        conn.execute(table_.delete().where(cond))
+
+
 def group_article_claims(conn: Connection, article_ids: Sequence[int]) -> dict[int, int]:
     """:func:`group_claims` for every claim of ``article_ids`` not indexed yet (in id order)."""
     if not article_ids:
         return {}
-    indexed = select(claim_terms.c.claim_id).where(claim_terms.c.claim_id == claims.c.id).exists()
+    indexed = _indexed(conn)
     rows = []
     for cond in _among(conn, claims.c.article_id, list(article_ids)):
         rows += conn.execute(select(*STORED_COLUMNS).where(cond, ~indexed)).all()
@@ -776,8 +908,7 @@ def regroup_changed(conn: Connection, changed_ids: Sequence[int]) -> None:
     no group may join one. A claim already in a group stays there (an analyst may rely on it)."""
     if not changed_ids:
         return
-    for cond in _among(conn, claim_terms.c.claim_id, list(changed_ids)):
-        conn.execute(claim_terms.delete().where(cond))
+    forget_index(conn, changed_ids)
     rows = []
     for cond in _among(conn, claims.c.id, list(changed_ids)):
         rows += conn.execute(select(*STORED_COLUMNS).where(cond)).all()
@@ -795,14 +926,13 @@ def index_store(engine: Engine, *, batch: int = 2000, analyst: str = "") -> tupl
     has nothing to index, and is read again by the next run). The acting user's role is checked
     like any write (``PermissionDenied``)."""
     indexed = 0
-    indexed_q = select(claim_terms.c.claim_id).where(claim_terms.c.claim_id == claims.c.id).exists()
     last = 0
     while True:
         with writing(engine) as conn:
             check_can_edit(conn, analyst)
             lock_persons(conn)  # as ingest: one indexer at a time
             rows = conn.execute(
-                select(*STORED_COLUMNS).where(claims.c.id > last, ~indexed_q).order_by(claims.c.id).limit(batch)
+                select(*STORED_COLUMNS).where(claims.c.id > last, ~_indexed(conn)).order_by(claims.c.id).limit(batch)
             ).all()
             if not rows:
                 break

@@ -158,7 +158,9 @@ claim_groups = Table(
 # out, prefixed by the language). Candidates for a new claim are the claims sharing its rarest
 # terms, so grouping never compares all pairs. On PostgreSQL the foreign key below is not in the
 # database (migration 0009: a check per row was half of a bulk load's index cost); a statement-level
-# trigger deletes a deleted claim's terms instead.
+# trigger deletes a deleted claim's terms instead. Migration 0012 (PostgreSQL): a claim's terms are
+# one row of ``claim_term_sets`` (the index proper, counted by its triggers), and these rows are
+# only the postings grouping reads, the first PER_TERM claims of each term (no index on claim_id).
 claim_terms = Table(
     "claim_terms",
     metadata,
