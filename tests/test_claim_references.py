@@ -99,3 +99,32 @@ def test_postgresql_downgrade_gives_the_claims_their_keys_back(pg_url):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(claims.insert().values(**{**_a_claim(conn), "person_id": 999_999}))
     engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("column", "label"),
+    [("article_id", "article"), ("article_speaker_id", "article speaker"), ("person_id", "person")],
+)
+def test_postgresql_names_the_missing_reference_among_many_claims(pg_url, column, label):
+    """Migration 0013 checks a statement's claims by their distinct references: one claim of many
+    pointing nowhere fails the statement, named as 0010 named it; none is stored."""
+    engine = _store(pg_url)
+    with engine.connect() as conn:
+        base = _a_claim(conn)
+        before = conn.execute(select(func.count()).select_from(claims)).scalar()
+    rows = [{**base, "claim_key": f"k{i}"} for i in range(5)]
+    rows[3][column] = 999_999
+    with pytest.raises(IntegrityError, match=f"a claim refers to {label} 999999 which is not stored"):
+        with engine.begin() as conn:
+            conn.execute(claims.insert(), rows)
+    with engine.begin() as conn:
+        assert conn.execute(select(func.count()).select_from(claims)).scalar() == before
+        conn.execute(claims.insert(), [{**r, column: base[column]} for r in rows])  # all stored rows: in
+        assert conn.execute(select(func.count()).select_from(claims)).scalar() == before + 5
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0012")  # 0010's check again
+    with pytest.raises(IntegrityError, match=f"a claim refers to {label} 999999"), engine.begin() as conn:
+        conn.execute(claims.insert(), [{**base, "claim_key": "z", column: 999_999}])
+    upgrade(engine, "head")
+    engine.dispose()

@@ -27,7 +27,7 @@ def test_upgrade_from_0006_then_group_what_was_stored(store_url, capsys):
     upgrade(old, "0006")
     assert "group_id" not in _columns(old, "claims")
     upgrade(old, "head")
-    assert current_revision(old) == "0012"
+    assert current_revision(old) == "0013"
     assert {"group_id"} <= _columns(old, "claims") and "roles" in _columns(old, "persons")
     engine = open_store(store_url)
     for i, text in enumerate((BRIDGE, BRIDGE_2)):

@@ -46,7 +46,7 @@ def ids(engine, **kw):
 
 
 def test_new_store_is_migrated(engine):
-    assert current_revision(engine) == head_revision() == "0012"
+    assert current_revision(engine) == head_revision() == "0013"
 
 
 def test_ingest_and_dedupe(engine):
