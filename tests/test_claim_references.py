@@ -115,9 +115,9 @@ def test_postgresql_names_the_missing_reference_among_many_claims(pg_url, column
         before = conn.execute(select(func.count()).select_from(claims)).scalar()
     rows = [{**base, "claim_key": f"k{i}"} for i in range(5)]
     rows[3][column] = 999_999
-    with pytest.raises(IntegrityError, match=f"a claim refers to {label} 999999 which is not stored"):
-        with engine.begin() as conn:
-            conn.execute(claims.insert(), rows)
+    named = f"a claim refers to {label} 999999 which is not stored"
+    with pytest.raises(IntegrityError, match=named), engine.begin() as conn:
+        conn.execute(claims.insert(), rows)
     with engine.begin() as conn:
         assert conn.execute(select(func.count()).select_from(claims)).scalar() == before
         conn.execute(claims.insert(), [{**r, column: base[column]} for r in rows])  # all stored rows: in
