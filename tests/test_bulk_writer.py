@@ -1,5 +1,6 @@
 """The bulk writer shapes the next batch while the server inserts the claims of the one it writes:
-it takes that batch from the queue once, shapes every article of it, and never runs past the end."""
+it takes that batch from the queue once, shapes every article of it, collects the batch's
+garbage once, and never runs past the end."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import queue
 
 from claims import extract_article
 from claims.inputs import Article
-from claims.store.bulk import _Pending, _Writer
+from claims.store.bulk import BulkCounts, _Pending, _Writer
 from claims.store.grouping import prepare
 from claims.store.statuses import load_statuses
 
@@ -24,6 +25,8 @@ def _writer() -> _Writer:
     w = _Writer.__new__(_Writer)
     w.engine, w.statuses = _Engine(), load_statuses()
     w.queue, w.ahead = queue.Queue(), []
+    w.counts, w.collections, w.collected = BulkCounts(), [], False
+    w.collect = w.collections.append  # the collector's runs, by the number of the batch
     return w
 
 
@@ -43,6 +46,7 @@ def test_the_next_batch_is_taken_once_and_shaped():
     w._idle()
     w._idle()  # called again for the same batch: the batch after stays in the queue
     assert w.ahead == [first] and w.queue.get_nowait() is second
+    assert w.collections == [1]  # the batch's garbage collected once, while the server inserts
     for p in first:
         assert p.rows and p.texts and p.copy is not None
         assert [t.terms for t in p.texts] == [prepare(0, r["content"], r["lang"]).terms for r in p.rows]

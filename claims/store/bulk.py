@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import json
 import operator
 import queue
@@ -59,6 +60,10 @@ from claims.store.statuses import Statuses, load_statuses
 # 113 articles/s at 500, 146 at 1,000, 171 at 2,000); the persons lock is held for one batch
 # (about ten seconds at 2,000), which an ingest from the desk waits for
 BATCH_ARTICLES = 2000
+# the first batches are smaller (an eighth of the batch size, doubled until it is reached): the
+# writer starts once 250 articles are read instead of 2,000 (about a second of reading the input
+# and the claims file alone, while the writer had nothing to do), and the reader keeps ahead of it
+FIRST_BATCH_SHARE = 8
 # Python's cyclic collector is paused for a load and run once per batch instead (young objects),
 # fully every this many batches: left to itself it traversed the claims held for grouping over
 # and over (an eighth of a 10,000-article load's samples), and a batch makes little cyclic garbage
@@ -443,7 +448,8 @@ def _write_batch(
         )
     else:
         sp_ids = []
-    with _copied(conn, article_speakers, sp_rows if pg else []):
+    with contextlib.ExitStack() as copying:
+        copying.enter_context(_copied(conn, article_speakers, sp_rows if pg else []))
         # article id -> local speaker id -> (article speaker row id, person id), as store_speakers gives
         speakers: dict[int, dict[str, tuple[int, int | None]]] = {aid: {} for aid in art_ids}
         for r, sid in zip(sp_rows, sp_ids, strict=True):
@@ -488,9 +494,11 @@ def _write_batch(
         for r, t in zip(claim_rows, claim_texts, strict=True):
             t.id, t.person_id, t.article_id = r["id"], r["person_id"], r["article_id"]
             units[t.article_id].append(t)
+        # the speaker rows' COPY is ended by grouping, while it reads the index on ``read``
+        speakers_copied = copying.pop_all().close
     # on PostgreSQL the index rows go in while the claims are compared (they point to claims
     # COPY'd below: the index has no foreign key there, migration 0009)
-    grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg, read=read)
+    grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg, read=read, ready=speakers_copied)
     if pg:
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
@@ -523,7 +531,8 @@ def bulk_ingest(
     progress: Callable[[int], None] = lambda _n: None,
     extracted: ExtractedClaims | None = None,
 ) -> BulkCounts:
-    """Ingest ``items`` in transactions of ``batch_size`` articles, extracting on ``jobs``
+    """Ingest ``items`` in transactions of ``batch_size`` articles (the first few smaller, see
+    :data:`FIRST_BATCH_SHARE`), extracting on ``jobs``
     processes, or, with ``extracted``, storing the claims of that file instead of extracting
     (see :mod:`claims.store.extracted`; ``counts.unused_claims`` then lists the article ids
     whose claims no article of ``items`` took). ``report`` gets a line per skipped item
@@ -544,6 +553,8 @@ def bulk_ingest(
     with _collections_per_batch() as collect:
         writer = _Writer(engine, statuses, analyst, lang, collect)
         batch: list[_Pending] = []
+        sizes = batch_sizes(batch_size)
+        limit = next(sizes)
         if extracted is not None:
             items = _noted(items, extracted)
         resolved = _resolve(engine, items, analyst, counts, fail)
@@ -565,9 +576,10 @@ def bulk_ingest(
                     pending.extraction, pending.checks = result
                     batch.append(pending)
                 progress(1)
-                if len(batch) >= batch_size:
+                if len(batch) >= limit:
                     writer.put(batch)
                     batch = []
+                    limit = next(sizes)
             if batch:
                 writer.put(batch)
             done = True
@@ -578,6 +590,16 @@ def bulk_ingest(
     if extracted is not None:
         counts.unused_claims = extracted.unused()
     return counts
+
+
+def batch_sizes(batch_size: int) -> Iterator[int]:
+    """The articles of each batch of a load, one after another (endless): ``batch_size`` over
+    :data:`FIRST_BATCH_SHARE` (at least 1), doubled batch after batch up to ``batch_size``."""
+    size = max(1, batch_size // FIRST_BATCH_SHARE)
+    while size < batch_size:
+        yield size
+        size *= 2
+    yield from itertools.repeat(max(1, batch_size))
 
 
 def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) -> Iterator[Article | InputError]:
@@ -620,6 +642,7 @@ class _Writer:
         self.cache = ClaimCache()  # claims read for grouping, kept from batch to batch
         self.error: BaseException | None = None
         self.ahead: list[list[_Pending] | None] = []  # the batch after the one written, once _idle took it
+        self.collected = False  # the batch being written collected its garbage (in _idle)
         self.queue: queue.Queue[list[_Pending] | None] = queue.Queue(maxsize=1)
         self.thread = threading.Thread(target=self._run, name="claims-bulk-writer", daemon=True)
         self.thread.start()
@@ -640,6 +663,7 @@ class _Writer:
         batch = self.queue.get()
         while batch is not None:
             self.ahead = []
+            self.collected = False
             if self.error is None:  # else drain: nothing after a failed batch is written
                 try:
                     t0 = time.perf_counter()
@@ -658,24 +682,26 @@ class _Writer:
                         )
                     self.counts.write_seconds += time.perf_counter() - t0
                     self.counts.batches += 1
-                    self.collect(self.counts.batches)
+                    if not self.collected:  # not done while the server inserted the claims
+                        self.collect(self.counts.batches)
                 except BaseException as e:  # handed to the caller, which raises it
                     self.error = e
             batch = self.ahead[0] if self.ahead else self.queue.get()
 
     def _idle(self) -> None:
         """While the server inserts a batch's claims: take the next batch, if it is read, and
-        shape its rows (:meth:`_prepare`). Done here rather than by the reading thread, whose
-        work on the next batch otherwise fell in this thread's busiest part and held the GIL."""
-        if self.ahead:
-            return
-        try:
-            self.ahead.append(self.queue.get_nowait())
-        except queue.Empty:
-            return
-        if self.ahead[0] is not None:
-            with contextlib.suppress(Exception):  # a failure is met again in that batch's own turn
-                self._prepare(self.ahead[0])
+        shape its rows (:meth:`_prepare`), then collect the batch's cyclic garbage. Done here
+        rather than by the reading thread, whose work on the next batch otherwise fell in this
+        thread's busiest part and held the GIL, or after the commit, with the server idle."""
+        if not self.ahead:
+            with contextlib.suppress(queue.Empty):
+                self.ahead.append(self.queue.get_nowait())
+                if self.ahead[0] is not None:
+                    with contextlib.suppress(Exception):  # a failure is met again in that batch's own turn
+                        self._prepare(self.ahead[0])
+        if not self.collected:
+            self.collect(self.counts.batches + 1)
+            self.collected = True
 
     def _prepare(self, batch: list[_Pending]) -> None:
         """:func:`_shape` each extracted article of ``batch`` not shaped yet."""

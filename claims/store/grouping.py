@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 from rapidfuzz import fuzz
@@ -66,6 +66,7 @@ TERM_LENGTH = claim_terms.c.term.type.length
 CHUNK = 900  # parameters per IN list on SQLite
 
 _ID = operator.attrgetter("id")
+T = TypeVar("T")
 # PostgreSQL's index (migration 0012): each indexed claim's terms, space-separated (a term holds
 # none); not in the metadata, as SQLite indexes a claim by its rows in claim_terms alone
 term_sets = table("claim_term_sets", column("claim_id", Integer), column("terms", Text))
@@ -554,6 +555,7 @@ def group_units(
     cache: ClaimCache | None = None,
     stream_terms: bool = False,
     read: Connection | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> Grouped:
     """Group the claims of ``units`` (each unit the claims of one article, or of one
     :func:`index_store` pass, in id order; ids above every stored claim's, none indexed yet),
@@ -574,18 +576,24 @@ def group_units(
     rows' COPY starts before them (a connection in COPY runs nothing else) and the server
     inserts them all the while. It sees what ``conn`` sees of those tables only when ``conn``'s
     transaction has written none of them yet, and nobody else writes them meanwhile (the persons
-    lock, taken on ``conn``, keeps other writers out)."""
+    lock, taken on ``conn``, keeps other writers out).
+
+    ``ready`` ends what the caller still has running on ``conn`` (a COPY the server is
+    inserting): called before anything is written on ``conn``, with ``read`` on the thread
+    that writes the term sets, so the index is read meanwhile; always called once."""
     units = [u for u in ([c for c in unit if c.terms] for unit in units) if u]
     out = Grouped()
+    streamed = stream_terms and conn.dialect.name == "postgresql"
+    early = streamed and read is not None and bool(units)
+    if not early:
+        ready()
     if not units:
         return out
-    streamed = stream_terms and conn.dialect.name == "postgresql"
-    early = streamed and read is not None
     terms = [] if streamed else [(t, c.id) for unit in units for c in unit for t in c.terms]
     if early:
         # the term sets (their triggers count them: half a second a batch) go in on ``conn`` on a
         # thread while the index is read on ``read``; then the postings, while the claims are compared
-        wait = _copy_sets_behind(conn, list(_sets_of(units)))
+        wait = _copy_sets_behind(conn, list(_sets_of(units)), ready)
         waited = False
 
         def index(stored_df: Counter) -> contextlib.AbstractContextManager:
@@ -638,37 +646,58 @@ def _decide(
     COPY'd meanwhile)."""
     stored_df = _df(conn, _terms_of(units), cache.common if cache is not None else None)
     blocks, needs = _blocks(units, stored_df)
-    postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
-    wanted = _wanted(units, blocks, needs, postings)
     mine = {c.id: c for unit in units for c in unit}
-    stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids if cid not in mine}), cache)
-    reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
+
+    def stored_side() -> tuple[dict[int, list[int]], dict[int, ClaimText], dict[int, ClaimText]]:
+        postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
+        wanted = _wanted(units, blocks, needs, postings)
+        stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids if cid not in mine}), cache)
+        reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
+        return wanted, stored, reps
+
+    # PostgreSQL: the stored claims are looked up on a thread (three reads the server answers)
+    # while the units' own candidates are merged here: nothing of the one depends on the other
+    side = _behind(stored_side, "claims-grouping-reads") if conn.dialect.name == "postgresql" else None
+    near = _near(units, blocks, needs)
+    wanted, stored, reps = side() if side is not None else stored_side()
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
     with index(stored_df) if index is not None else contextlib.nullcontext():
         for unit in units:
-            held: dict[str, list[int]] = {}  # this unit's earlier claims by term (ids increasing)
             for c in unit:
-                if len(c.terms) >= MIN_TERMS:
-                    candidates = [stored[cid] for cid in wanted[c.id] if cid in stored]
-                    # and the unit's earlier claims sharing its block terms, counted as the stored are
-                    near = _shared_ids([held.get(t, _NO_IDS) for t in blocks[c.id]], needs[c.id])
-                    match = _best(c, candidates + [mine[cid] for cid in near] if near else candidates, reps)
-                    if match is not None:
-                        if match.group_id is None:
-                            made.append(match)
-                            match.group_id = -len(made)
-                            out.joined[match.id] = match.group_id
-                            reps[match.group_id] = match
-                        c.group_id = match.group_id
-                        out.joined[c.id] = c.group_id
-                for t in c.terms:
-                    ids = held.get(t)
-                    if ids is None:
-                        held[t] = [c.id]
-                    elif len(ids) < PER_TERM:  # the first claims of a term are enough to find its group
-                        ids.append(c.id)
+                if len(c.terms) < MIN_TERMS:
+                    continue
+                candidates = [stored[cid] for cid in wanted[c.id] if cid in stored]
+                own = near[c.id]
+                match = _best(c, candidates + [mine[cid] for cid in own] if own else candidates, reps)
+                if match is not None:
+                    if match.group_id is None:
+                        made.append(match)
+                        match.group_id = -len(made)
+                        out.joined[match.id] = match.group_id
+                        reps[match.group_id] = match
+                    c.group_id = match.group_id
+                    out.joined[c.id] = c.group_id
     return made
+
+
+def _near(units: list[list[ClaimText]], blocks: dict[int, list[str]], needs: dict[int, int]) -> dict[int, list[int]]:
+    """Claim id → the ids of its unit's earlier claims it is compared with (those sharing its
+    block terms, counted as the stored claims' are): what the unit's own transaction would
+    find indexed before it. Claims too short to compare get none."""
+    near: dict[int, list[int]] = {}
+    for unit in units:
+        held: dict[str, list[int]] = {}  # this unit's earlier claims by term (ids increasing)
+        for c in unit:
+            if len(c.terms) >= MIN_TERMS:
+                near[c.id] = _shared_ids([held.get(t, _NO_IDS) for t in blocks[c.id]], needs[c.id])
+            for t in c.terms:
+                ids = held.get(t)
+                if ids is None:
+                    held[t] = [c.id]
+                elif len(ids) < PER_TERM:  # the first claims of a term are enough to find its group
+                    ids.append(c.id)
+    return near
 
 
 def _best(c: ClaimText, candidates: list[ClaimText], reps: dict[int, ClaimText]) -> ClaimText | None:
@@ -763,26 +792,43 @@ def _copy_sets(conn: Connection, sets: list[tuple[int, Sequence[str]]]) -> None:
             copy.write("".join(f"{cid}\t{copy_text(' '.join(terms))}\n" for cid, terms in sets[k : k + 10_000]))
 
 
-def _copy_sets_behind(conn: Connection, sets: list[tuple[int, Sequence[str]]]) -> Callable[[], None]:
-    """:func:`_copy_sets` on a thread of its own; returns the wait for it, which raises what it
-    raised. ``conn`` is the thread's until the wait returns."""
+def _behind(work: Callable[[], T], name: str) -> Callable[[], T]:
+    """Run ``work`` on a thread of its own; returns the wait for it, which gives its result or
+    raises what it raised (in the caller's thread). Worth it for work that waits on the server:
+    the caller computes meanwhile (the GIL is released while a statement runs)."""
+    got: list[T] = []
     failed: list[BaseException] = []
 
     def run() -> None:
         try:
-            _copy_sets(conn, sets)
-        except BaseException as e:  # raised by the wait, in the caller's thread
+            got.append(work())
+        except BaseException as e:  # raised by the wait
             failed.append(e)
 
-    thread = threading.Thread(target=run, name="claims-term-sets", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
 
-    def wait() -> None:
+    def wait() -> T:
         thread.join()
         if failed:
             raise failed.pop()
+        return got[0]
 
     return wait
+
+
+def _copy_sets_behind(
+    conn: Connection, sets: list[tuple[int, Sequence[str]]], ready: Callable[[], None] = lambda: None
+) -> Callable[[], None]:
+    """``ready()`` (the end of the caller's COPY on ``conn``), then :func:`_copy_sets`, on a
+    thread of its own; returns the wait for it, which raises what either raised. ``conn`` is the
+    thread's until the wait returns."""
+
+    def run() -> None:
+        ready()  # a failed COPY raises here: the sets are not written into a lost transaction
+        _copy_sets(conn, sets)
+
+    return _behind(run, "claims-term-sets")
 
 
 def _postings_copied(
