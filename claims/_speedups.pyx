@@ -8,8 +8,12 @@ The package works without this module (no compiler, a zip on Spark's --py-files,
 ``CLAIMS_PURE=1``): :mod:`claims.speedups` decides which version runs.
 """
 
-from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
-from cpython.long cimport PyLong_AsLongLong
+from cpython cimport array
+from cpython.exc cimport PyErr_Clear, PyErr_Occurred
+from cpython.list cimport PyList_CheckExact, PyList_GET_ITEM, PyList_GET_SIZE
+from cpython.long cimport PyLong_AsLongLong, PyLong_CheckExact
+from cpython.object cimport Py_SIZE
+from array import array as _Array
 from libc.stdlib cimport calloc, free, malloc
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 
@@ -293,90 +297,150 @@ cdef struct _Shared:
     long long id
 
 
-def shared_ids(list lists, Py_ssize_t need, Py_ssize_t limit):
-    """The ids found in at least ``need`` of ``lists`` (each a list of strictly increasing ints),
-    those in most lists first, then by first appearance with the lists read one after another;
-    at most ``limit``. What ``claims.store.grouping._shared_ids`` gives (a Counter over the chained
-    lists), by one merge of the sorted lists instead of a count per id. None when a list is not
-    strictly increasing or there are more than 64 lists: the caller counts them instead.
+# One table for every call of shared_ids, grown as needed: a call holds the GIL from start to end
+# (it runs no Python code: a list item that is not an exact int makes it return None), so two
+# threads never use the table at once. A slot is free for a call when its stamp is not the call's.
+cdef struct _Slot:
+    long long id
+    unsigned int stamp  # the call that last used the slot: the table is never cleared between calls
+    int count  # lists holding the id
+    int first  # the first list holding it
 
-    The ids are read into one C array first. The kept ids then come out in order by a counting
-    sort on (count, first list holding it): within one such bucket the merge meets them in id
-    order, which is their order of first appearance, so nothing is compared (a claim's postings
-    are hundreds of ids, most of them kept in an archive of copies; against a qsort with a
-    comparator: 23.6 -> 21.1 us for 6 lists of 200 ids)."""
+
+cdef _Slot* _slots = NULL
+cdef Py_ssize_t _n_slots = 0
+cdef unsigned int _stamp = 0
+cdef Py_ssize_t* _touched = NULL  # the slots a call took, in the order it met their ids
+cdef Py_ssize_t _n_touched = 0
+
+
+cdef int _room(Py_ssize_t total) except -1:
+    """The table at least four times ``total`` slots (a power of two), the touched list ``total``."""
+    global _slots, _n_slots, _stamp, _touched, _n_touched
+    cdef Py_ssize_t want = 64
+    while want < 4 * total:
+        want *= 2
+    if want > _n_slots:
+        free(_slots)
+        _slots = <_Slot*>calloc(want, sizeof(_Slot))
+        _n_slots = want if _slots != NULL else 0
+        _stamp = 0
+        if _slots == NULL:
+            raise MemoryError()
+    if total > _n_touched:
+        free(_touched)
+        _touched = <Py_ssize_t*>malloc(total * sizeof(Py_ssize_t))
+        _n_touched = total if _touched != NULL else 0
+        if _touched == NULL:
+            raise MemoryError()
+    return 0
+
+
+cdef inline Py_ssize_t _size(object xs) noexcept:
+    """The length of a list or of an ``array('q')``; -1 for anything else."""
+    if PyList_CheckExact(xs):
+        return PyList_GET_SIZE(xs)
+    if type(xs) is _Array and (<array.array>xs).ob_descr.typecode == 113:  # 'q'
+        return Py_SIZE(xs)
+    return -1
+
+
+def shared_ids(list lists, Py_ssize_t need, Py_ssize_t limit):
+    """The ids found in at least ``need`` of ``lists`` (each a list of strictly increasing ints,
+    or an ``array('q')`` of them), those in most lists first, then by first appearance with the
+    lists read one after another; at most ``limit``. What
+    ``claims.store.grouping._shared_ids`` gives (a Counter over the chained lists). None when a
+    list is not strictly increasing, holds something but ints, or there are more than 64 lists:
+    the caller counts them instead.
+
+    Each id is counted in a hash table (open addressing, stamped per call), in the order the
+    lists give them; the kept ids then come out by a stable counting sort on (count, first list
+    holding it), which leaves them in their order of first appearance within each. The ids of
+    an array are read straight from its memory: converting a list's ints was half the time of a
+    claim's postings (6 lists of up to 200 ids: 17.5 us as lists merged, 6.4 us as arrays counted)."""
+    global _stamp
     cdef Py_ssize_t k = len(lists)
-    cdef Py_ssize_t idx[MAX_LISTS]
-    cdef Py_ssize_t end[MAX_LISTS]
-    cdef Py_ssize_t i, j, total = 0, count, first, live = 0, n_kept = 0, n_out, buckets, pos
-    cdef long long m = 0, v
-    cdef bint seen
-    cdef long long* ids
+    cdef Py_ssize_t i, j, total = 0, size, n = 0, n_kept = 0, n_out, pos, s, mask, buckets
+    cdef long long v, prev = 0
+    cdef long long* data
+    cdef object xs, item
+    cdef _Slot* slot
     cdef _Shared* kept
     cdef Py_ssize_t* start = NULL
-    cdef list xs
+    cdef Py_ssize_t sizes[MAX_LISTS]
     if k > MAX_LISTS:
         return None
     for i in range(k):
-        total += PyList_GET_SIZE(lists[i])
+        size = _size(lists[i])
+        if size < 0:
+            return None
+        sizes[i] = size
+        total += size
     if total == 0 or limit <= 0:
         return []
-    ids = <long long*>malloc(total * sizeof(long long))
-    kept = <_Shared*>malloc(total * sizeof(_Shared))
-    if ids == NULL or kept == NULL:
-        free(ids)
-        free(kept)
-        raise MemoryError()
-    try:
-        total = 0
-        for i in range(k):
-            xs = lists[i]
-            idx[i] = total
-            for j in range(PyList_GET_SIZE(xs)):
-                v = PyLong_AsLongLong(<object>PyList_GET_ITEM(xs, j))
-                if j and v <= ids[total - 1]:
+    _room(total)
+    _stamp += 1
+    if _stamp == 0:  # wrapped: a slot's old stamp could be taken for this call's
+        for s in range(_n_slots):
+            _slots[s].stamp = 0
+        _stamp = 1
+    mask = _n_slots - 1
+    for i in range(k):
+        xs = lists[i]
+        data = (<array.array>xs).data.as_longlongs if not PyList_CheckExact(xs) else NULL
+        for j in range(sizes[i]):
+            if data != NULL:
+                v = data[j]
+            else:
+                item = <object>PyList_GET_ITEM(xs, j)
+                if not PyLong_CheckExact(item):
                     return None
-                ids[total] = v
-                total += 1
-            end[i] = total
-            if end[i] > idx[i]:
-                live += 1
-        while live:
-            seen = False
-            for i in range(k):  # the smallest id at the head of a list not read to its end
-                if idx[i] < end[i] and (not seen or ids[idx[i]] < m):
-                    m = ids[idx[i]]
-                    seen = True
-            count = 0
-            first = -1
-            for i in range(k):
-                if idx[i] < end[i] and ids[idx[i]] == m:
-                    count += 1
-                    if first < 0:
-                        first = i
-                    idx[i] += 1
-                    if idx[i] == end[i]:
-                        live -= 1
-            if count >= need:
-                kept[n_kept].order = (k - count) * k + first
-                kept[n_kept].id = m
-                n_kept += 1
-        buckets = k * k  # orders run from 0 (in all k lists, the first) to k * k - 1
-        start = <Py_ssize_t*>calloc(buckets + 1, sizeof(Py_ssize_t))
-        if start == NULL:
+                v = PyLong_AsLongLong(item)
+                if v == -1 and PyErr_Occurred():
+                    PyErr_Clear()
+                    return None
+            if j and v <= prev:
+                return None
+            prev = v
+            s = <Py_ssize_t>((<unsigned long long>v * 0x9E3779B97F4A7C15ULL) >> 32) & mask
+            while True:
+                slot = &_slots[s]
+                if slot.stamp != _stamp:
+                    slot.stamp = _stamp
+                    slot.id = v
+                    slot.count = 1
+                    slot.first = <int>i
+                    _touched[n] = s
+                    n += 1
+                    break
+                if slot.id == v:
+                    slot.count += 1
+                    break
+                s = (s + 1) & mask
+    kept = <_Shared*>malloc(n * sizeof(_Shared))  # n > 0: total > 0
+    buckets = k * k  # orders run from 0 (in all k lists, the first) to k * k - 1
+    start = <Py_ssize_t*>calloc(buckets + 1, sizeof(Py_ssize_t))
+    try:
+        if kept == NULL or start == NULL:
             raise MemoryError()
+        for j in range(n):  # in order of first appearance
+            slot = &_slots[_touched[j]]
+            if slot.count >= need:
+                kept[n_kept].order = (k - slot.count) * k + slot.first
+                kept[n_kept].id = slot.id
+                n_kept += 1
         for i in range(n_kept):
             start[kept[i].order + 1] += 1
         for i in range(buckets):
             start[i + 1] += start[i]
         n_out = min(n_kept, limit)
-        for i in range(n_kept):  # ids[] is read: it becomes the output
+        out = [None] * n_out
+        for i in range(n_kept):
             pos = start[kept[i].order]
             start[kept[i].order] += 1
             if pos < n_out:
-                ids[pos] = kept[i].id
-        return [ids[i] for i in range(n_out)]
+                out[pos] = kept[i].id
+        return out
     finally:
-        free(ids)
         free(kept)
         free(start)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import itertools
 import json
 import operator
 import queue
@@ -60,10 +59,6 @@ from claims.store.statuses import Statuses, load_statuses
 # 113 articles/s at 500, 146 at 1,000, 171 at 2,000); the persons lock is held for one batch
 # (about ten seconds at 2,000), which an ingest from the desk waits for
 BATCH_ARTICLES = 2000
-# the first batches are smaller (an eighth of the batch size, doubled until it is reached): the
-# writer starts once 250 articles are read instead of 2,000 (about a second of reading the input
-# and the claims file alone, while the writer had nothing to do), and the reader keeps ahead of it
-FIRST_BATCH_SHARE = 8
 # Python's cyclic collector is paused for a load and run once per batch instead (young objects),
 # fully every this many batches: left to itself it traversed the claims held for grouping over
 # and over (an eighth of a 10,000-article load's samples), and a batch makes little cyclic garbage
@@ -531,8 +526,7 @@ def bulk_ingest(
     progress: Callable[[int], None] = lambda _n: None,
     extracted: ExtractedClaims | None = None,
 ) -> BulkCounts:
-    """Ingest ``items`` in transactions of ``batch_size`` articles (the first few smaller, see
-    :data:`FIRST_BATCH_SHARE`), extracting on ``jobs``
+    """Ingest ``items`` in transactions of ``batch_size`` articles, extracting on ``jobs``
     processes, or, with ``extracted``, storing the claims of that file instead of extracting
     (see :mod:`claims.store.extracted`; ``counts.unused_claims`` then lists the article ids
     whose claims no article of ``items`` took). ``report`` gets a line per skipped item
@@ -553,8 +547,6 @@ def bulk_ingest(
     with _collections_per_batch() as collect:
         writer = _Writer(engine, statuses, analyst, lang, collect)
         batch: list[_Pending] = []
-        sizes = batch_sizes(batch_size)
-        limit = next(sizes)
         if extracted is not None:
             items = _noted(items, extracted)
         resolved = _resolve(engine, items, analyst, counts, fail)
@@ -576,10 +568,9 @@ def bulk_ingest(
                     pending.extraction, pending.checks = result
                     batch.append(pending)
                 progress(1)
-                if len(batch) >= limit:
+                if len(batch) >= batch_size:
                     writer.put(batch)
                     batch = []
-                    limit = next(sizes)
             if batch:
                 writer.put(batch)
             done = True
@@ -590,16 +581,6 @@ def bulk_ingest(
     if extracted is not None:
         counts.unused_claims = extracted.unused()
     return counts
-
-
-def batch_sizes(batch_size: int) -> Iterator[int]:
-    """The articles of each batch of a load, one after another (endless): ``batch_size`` over
-    :data:`FIRST_BATCH_SHARE` (at least 1), doubled batch after batch up to ``batch_size``."""
-    size = max(1, batch_size // FIRST_BATCH_SHARE)
-    while size < batch_size:
-        yield size
-        size *= 2
-    yield from itertools.repeat(max(1, batch_size))
 
 
 def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) -> Iterator[Article | InputError]:

@@ -33,6 +33,7 @@ import contextlib
 import itertools
 import operator
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -286,23 +287,27 @@ def _per_term(conn: Connection, value: str, terms: Sequence[str], n: int) -> Any
     return conn.execute(text(sql), {"terms": list(terms), "n": n})
 
 
-def _postings(conn: Connection, terms: Sequence[str]) -> dict[str, list[int]]:
+def _postings(conn: Connection, terms: Sequence[str]) -> dict[str, array[int]]:
     """Term → the first :data:`PER_TERM` claims indexed under it, oldest (lowest id) first: the
     claims a new claim's count of shared terms reads, the same whichever way the store was
     filled. On PostgreSQL one index range scan of at most PER_TERM rows per term (a term in
-    thousands of claims is not read whole)."""
-    out: dict[str, list[int]] = {}
+    thousands of claims is not read whole). Each term's claims are an ``array('q')``: the
+    candidate-merge kernel reads them without converting an int object per id, for every claim
+    that looks the term up."""
+    out: dict[str, array[int]] = {}
     if not terms:
         return out
     if conn.dialect.name == "postgresql":
         # one row per term with its claims as an array: a batch reads hundreds of thousands of
         # postings, and a row each costs more in the driver than the scan costs the server
         query = "ARRAY(SELECT claim_id FROM claim_terms WHERE term = t.term ORDER BY claim_id LIMIT :n)"
-        return {term: ids for term, ids in _per_term(conn, query, terms, PER_TERM) if ids}
+        return {term: array("q", ids) for term, ids in _per_term(conn, query, terms, PER_TERM) if ids}
     for cond in _among(conn, claim_terms.c.term, terms):
         q = select(claim_terms.c.term, claim_terms.c.claim_id).where(cond)
         for term, cid in conn.execute(q.order_by(claim_terms.c.term, claim_terms.c.claim_id)):
-            held = out.setdefault(term, [])
+            held = out.get(term)
+            if held is None:
+                out[term] = held = array("q")
             if len(held) < PER_TERM:
                 held.append(cid)
     return out
@@ -506,7 +511,7 @@ def _blocks(units: list[list[ClaimText]], stored_df: Counter) -> tuple[dict[int,
 
 
 def _wanted(
-    units: list[list[ClaimText]], blocks: dict[int, list[str]], needs: dict[int, int], postings: dict[str, list[int]]
+    units: list[list[ClaimText]], blocks: dict[int, list[str]], needs: dict[int, int], postings: dict[str, array[int]]
 ) -> dict[int, list[int]]:
     """Claim id → the ids of the stored claims it is compared with (most shared block terms
     first, at most :data:`MAX_CANDIDATES`): ``postings`` holds the first :data:`PER_TERM` stored
@@ -518,20 +523,23 @@ def _wanted(
         for c in unit:
             if len(c.terms) < MIN_TERMS:
                 continue  # too short to be the same claim as anything (same_claim)
-            wanted[c.id] = _shared_ids([postings.get(t, []) for t in blocks[c.id]], needs[c.id])
+            wanted[c.id] = _shared_ids([postings.get(t, _NO_IDS) for t in blocks[c.id]], needs[c.id])
         for c in unit:
             for t in c.terms:
                 if t in block_terms:
-                    held = postings.setdefault(t, [])
+                    held = postings.get(t)
+                    if held is None:
+                        postings[t] = held = array("q")
                     if len(held) < PER_TERM:
                         held.append(c.id)
     return wanted
 
 
-def _shared_ids(lists: list[list[int]], need: int) -> list[int]:
-    """The ids in at least ``need`` of ``lists`` (postings: increasing claim ids), those in most
-    lists first, ties in order of first appearance; at most :data:`MAX_CANDIDATES`. The compiled
-    kernel merges the sorted lists (``_speedups.shared_ids``); this counts them."""
+def _shared_ids(lists: list[Sequence[int]], need: int) -> list[int]:
+    """The ids in at least ``need`` of ``lists`` (postings: increasing claim ids, as lists or
+    ``array('q')``), those in most lists first, ties in order of first appearance; at most
+    :data:`MAX_CANDIDATES`. The compiled kernel counts them in C (``_speedups.shared_ids``), this
+    with a ``Counter``."""
     if _KERNEL is not None:
         got = _KERNEL.shared_ids(lists, need, MAX_CANDIDATES)
         if got is not None:
