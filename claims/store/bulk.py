@@ -50,7 +50,7 @@ from claims.store.ingest import (
     checkworthy_values,
     text_hash,
 )
-from claims.store.linking import PersonLinker, candidate_persons, lock_persons, now
+from claims.store.linking import PersonLinker, SpeakerKeys, candidate_persons, lock_persons, now, speaker_keys
 from claims.store.schema import article_speakers, articles, claims, persons
 from claims.store.statuses import Statuses, load_statuses
 
@@ -102,6 +102,8 @@ class _Pending:
     rows: list[dict[str, Any]] | None = None  # its claim rows but for the store's ids (_claim_rows)
     texts: list[ClaimText] | None = None  # its claims read for grouping, but for the store's ids
     copy: tuple[tuple[str, ...], list[str]] | None = None  # PostgreSQL: (_copy_statics of rows)
+    speakers: list[dict[str, Any]] | None = None  # its speaker rows but for the ids (article, person, own)
+    keys: SpeakerKeys | None = None  # its speakers' speaker_keys, for linking them to persons
 
 
 def _clean(a: Article) -> tuple[str, dict[str, str]]:
@@ -158,12 +160,23 @@ def _claim_texts(rows: list[dict[str, Any]]) -> list[ClaimText]:
 
 def _shape(p: _Pending, statuses: Statuses, pg: bool) -> None:
     """Set ``p``'s claim rows, their words read for grouping and, on PostgreSQL, their COPY text
-    but for the store's ids (None when psycopg must format them): all three at once, so that a
-    pending article has either all or none of them."""
-    rows = _claim_rows(p.extraction, p.checks, statuses)
+    but for the store's ids (None when psycopg must format them), its speaker rows but for the
+    ids and its speakers' name keys: all at once, so that a pending article has all or none."""
+    ex = p.extraction
+    rows = _claim_rows(ex, p.checks, statuses)
     texts = _claim_texts(rows)
     copied = _copy_statics(rows) if pg else None
-    p.rows, p.texts, p.copy = rows, texts, copied
+    speakers = [
+        dict(
+            local_id=sp.speaker_id,
+            name=sp.name,
+            type=sp.type,
+            aliases=_json_list(sp.aliases),
+            roles=_json_list(sp.roles),
+        )
+        for sp in ex.speakers
+    ]
+    p.rows, p.texts, p.copy, p.speakers, p.keys = rows, texts, copied, speakers, speaker_keys(ex.speakers, ex.lang)
 
 
 # The claim columns only the write knows (the store's ids, the group, the time): first in the
@@ -241,18 +254,13 @@ class _BatchLinker(PersonLinker):
     batch are read with one query, and a person made for one article is seen by the next, exactly
     as when each article is its own transaction."""
 
-    def __init__(self, conn: Connection, exs: list[Extraction]) -> None:
+    def __init__(self, conn: Connection, keyed: list[SpeakerKeys]) -> None:
+        """``keyed``: each article's :func:`speaker_keys`, in the batch's order (worked out
+        before the write, see :func:`_shape`)."""
         self.conn = conn
-        self.per_article: list[dict[str, list[str]]] = []
-        self.canon_per_article: list[dict] = []
-        self.roles_per_article: list[dict] = []
-        for ex in exs:
-            self.canon, self.roles_of = {}, {}
-            self.per_article.append(
-                {sp.speaker_id: self._keys(sp, ex.lang) for sp in ex.speakers if self._linkable(sp)}
-            )
-            self.canon_per_article.append(self.canon)
-            self.roles_per_article.append(self.roles_of)
+        self.per_article = [keys for keys, _, _ in keyed]
+        self.canon_per_article = [canon for _, canon, _ in keyed]
+        self.roles_per_article = [roles for _, _, roles in keyed]
         # PersonLinker.__init__ with every speaker of the batch at once: keys are set per article below
         self.lang = ""
         self.keys = {f"{i}:{sid}": k for i, keys in enumerate(self.per_article) for sid, k in keys.items()}
@@ -382,12 +390,15 @@ def _write_batch(
         if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
             p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
             p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
-            p.checks = p.rows = p.texts = p.copy = None  # scored and shaped below
+            p.checks = p.rows = p.texts = p.copy = p.speakers = p.keys = None  # scored and shaped below
         stored.add(p.hash)
         taken.add(p.key)
         todo.append(p)
     if not todo:
         return []
+    for p in todo:
+        if p.extraction is not None and p.rows is None:  # not shaped ahead, or extracted again above
+            _shape(p, statuses, pg)
     ts = now()
     art_rows = [
         dict(
@@ -402,7 +413,8 @@ def _write_batch(
         )
         for p in todo
     ]
-    exs = [p.extraction for p in todo if p.extraction is not None]
+    shaped = [p for p in todo if p.extraction is not None]
+    exs = [p.extraction for p in shaped]
     # PostgreSQL: every id from its sequence first, so that the articles and their speaker rows
     # are COPY'd while this thread shapes the next rows (the server inserting them meanwhile)
     if pg:
@@ -411,7 +423,7 @@ def _write_batch(
         art_ids = list(
             conn.execute(insert(articles).returning(articles.c.id, sort_by_parameter_order=True), art_rows).scalars()
         )
-    linker = _BatchLinker(conn, exs)
+    linker = _BatchLinker(conn, [p.keys for p in shaped])
     picks = [linker.link_article(i, ex) for i, ex in enumerate(exs)]
     linker.flush()  # new persons get their ids
     if pg:
@@ -420,17 +432,9 @@ def _write_batch(
     pg_art_rows = [dict(id=i, **r) for i, r in zip(art_ids, art_rows, strict=True)] if pg else []
     with _copied(conn, articles, pg_art_rows):
         sp_rows = [
-            dict(
-                article_id=aid,
-                local_id=sp.speaker_id,
-                name=sp.name,
-                type=sp.type,
-                aliases=_json_list(sp.aliases),
-                roles=_json_list(sp.roles),
-                person_id=(pick[sp.speaker_id] or {}).get("id"),
-            )
-            for aid, ex, pick in zip(art_ids, exs, picks, strict=True)
-            for sp in ex.speakers
+            dict(article_id=aid, **row, person_id=(pick[row["local_id"]] or {}).get("id"))
+            for aid, p, pick in zip(art_ids, shaped, picks, strict=True)
+            for row in p.speakers
         ]
     if pg:
         for r, sid in zip(sp_rows, sp_ids, strict=True):
@@ -454,12 +458,10 @@ def _write_batch(
         statics: list[str] | None = [] if pg else None  # the rows' COPY text but for WRITTEN_COLUMNS
         cols: tuple[str, ...] | None = None
         no_speaker = (None, None)
-        for aid, p in zip(art_ids, (p for p in todo if p.extraction is not None), strict=True):
+        for aid, p in zip(art_ids, shaped, strict=True):
             local = speakers[aid]
             checks = p.checks or [None] * len(p.extraction.claims)
             counts.scored_at_load += sum(1 for check in checks if check is None)
-            if p.rows is None:  # not shaped ahead (_Writer._prepare), or extracted again above
-                _shape(p, statuses, pg)
             rows = p.rows
             for c, r in zip(p.extraction.claims, rows, strict=True):
                 r["article_id"], r["updated_at"] = aid, ts

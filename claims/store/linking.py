@@ -169,6 +169,25 @@ def candidate_persons(conn: Connection, by_skeleton) -> list[dict]:
     return [dict(r._mapping, changed=False) for r in conn.execute(query)]
 
 
+SpeakerKeys = tuple[dict[str, list[str]], dict[str, Canonical], dict[str, list[str]]]
+
+
+def speaker_keys(speakers: list[Speaker], lang: str) -> SpeakerKeys:
+    """What linking reads off an article's speakers before any person is looked up, by speaker
+    id: (the canonical name's keys, the canonical name, the speaker's roles), for the speakers
+    linked to persons (people and organisations with a name); the rest are in none of the three."""
+    keys: dict[str, list[str]] = {}
+    canon: dict[str, Canonical] = {}
+    roles: dict[str, list[str]] = {}
+    for sp in speakers:
+        if sp.type in LINKED_TYPES and sp.name.strip():
+            c = canonical(sp.name, sp.type, lang)
+            canon[sp.speaker_id] = c
+            roles[sp.speaker_id] = speaker_roles(sp, c, lang)
+            keys[sp.speaker_id] = list(c.keys)
+    return keys, canon, roles
+
+
 class PersonLinker:
     """Archive-wide persons for the speakers of one article, found with one query.
 
@@ -185,21 +204,9 @@ class PersonLinker:
         self.lang = lang
         self.roles_of = {}
         lock_persons(conn)  # held already by every caller; taking it again costs nothing
-        self.canon: dict[str, Canonical] = {}
-        self.keys = {sp.speaker_id: self._keys(sp, lang) for sp in speakers if self._linkable(sp)}
+        self.keys, self.canon, self.roles_of = speaker_keys(speakers, lang)
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
         self.rows: list[dict] = candidate_persons(conn, persons.c.skeleton.in_(sorted(skeletons))) if skeletons else []
-
-    @staticmethod
-    def _linkable(sp: Speaker) -> bool:
-        return sp.type in LINKED_TYPES and bool(sp.name.strip())
-
-    def _keys(self, sp: Speaker, lang: str) -> list[str]:
-        """The canonical name's keys (remembered with the name for :meth:`_choose`)."""
-        c = canonical(sp.name, sp.type, lang)
-        self.canon[sp.speaker_id] = c
-        self.roles_of[sp.speaker_id] = speaker_roles(sp, c, lang)
-        return list(c.keys)
 
     def link(self, sp: Speaker) -> dict | None:
         """The person row (existing or to be made) for ``sp``; None for speakers not linked."""
