@@ -549,7 +549,6 @@ def bulk_ingest(
     with _collections_per_batch() as collect:
         writer = _Writer(engine, statuses, analyst, lang, collect)
         batch: list[_Pending] = []
-        first, pg = True, engine.dialect.name == "postgresql"
         if extracted is not None:
             items = _noted(items, extracted)
         resolved = _resolve(engine, items, analyst, counts, fail)
@@ -569,16 +568,11 @@ def bulk_ingest(
                     fail(article.origin, result)
                 else:
                     pending.extraction, pending.checks = result
-                    if first:
-                        # the writer has nothing to do until the first batch is read: its rows
-                        # are shaped here meanwhile (later ones by the writer, see _Writer._idle)
-                        _shape(pending, statuses, pg)
                     batch.append(pending)
                 progress(1)
                 if len(batch) >= batch_size:
                     writer.put(batch)
                     batch = []
-                    first = False
             if batch:
                 writer.put(batch)
             done = True
