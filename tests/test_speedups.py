@@ -226,6 +226,17 @@ def test_character_scans_find_what_the_character_classes_find(text, a, b):
     assert normalise._needs_table(text) == (normalise._NEEDS.search(text) is not None)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.one_of(ALPHABET, st.sampled_from(list("\u0901\u0929\u0958\u095b\u093c\u00ad\u2060"))), max_size=60))
+def test_folding_a_string_replaces_only_where_the_table_would(text):
+    # fold_string replaces the characters present instead of translating each one through a dict
+    import unicodedata
+
+    from claims.pipeline import normalise
+
+    assert normalise.fold_string(text) == unicodedata.normalize("NFC", text).translate(normalise._TABLE)
+
+
 @needs_kernel
 def test_character_scans_on_the_samples():
     from claims.pipeline import normalise

@@ -149,9 +149,11 @@ class Folded:
 
 @lru_cache(maxsize=65536)
 def fold_string(s: str) -> str:
-    """``s`` in the folded spelling (for pack data and search terms)."""
+    """``s`` in the folded spelling (for pack data and search terms): NFC, then the one-for-one
+    replacements and deletions (``s.translate(_TABLE)``, done by :func:`_replace_all` where a
+    character needs it: a claim's search key is folded on every ingest)."""
     s = unicodedata.normalize("NFC", s)
-    return s.translate(_TABLE)
+    return _replace_all(s) if _needs_table(s) else s
 
 
 def _replace_all(text: str) -> str:
