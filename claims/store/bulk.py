@@ -224,12 +224,12 @@ def _copy_claims(
     statics: list[str],
     cols: tuple[str, ...],
     ts: datetime,
-    idle: Callable[[], None] = lambda: None,
+    idle: Callable[[Callable[[], bool] | None], None] = lambda _busy: None,
 ) -> None:
     """The claim ``rows`` into PostgreSQL with COPY: each row's :data:`WRITTEN_COLUMNS` from the
     row (its time ``ts``, the batch's), then its ``cols`` as the COPY text ``statics`` holds for
-    it. ``idle`` is called once
-    all is sent, while the server inserts them (a bulk batch's longest wait on the server)."""
+    it. ``idle(None)`` is called once all is sent, while the server inserts them (a bulk
+    batch's longest wait on the server)."""
     if not rows:
         return
     when = ts.isoformat()  # psycopg's text for a datetime
@@ -246,7 +246,7 @@ def _copy_claims(
                 lines = []
         if lines:
             copy.write("".join(lines))
-        idle()
+        idle(None)
 
 
 class _BatchLinker(PersonLinker):
@@ -361,13 +361,14 @@ def _write_batch(
     lang: str | None,
     counts: BulkCounts,
     cache: ClaimCache | None = None,
-    idle: Callable[[], None] = lambda: None,
+    idle: Callable[[Callable[[], bool] | None], None] = lambda _busy: None,
     read: Connection | None = None,
 ) -> list[_Pending]:
     """Store the extracted articles of ``batch`` in this transaction, their claims grouped as one
     article per transaction would group them; returns those stored. ``cache`` keeps the claims
-    read for grouping between the batches of one load; ``idle`` is called while the server
-    inserts the batch's claims (the writer shapes the next batch then). ``read`` (PostgreSQL):
+    read for grouping between the batches of one load; ``idle`` is called while grouping's
+    reads run (with a test of whether they still do) and, with None, while the server inserts
+    the batch's claims (the writer shapes the next batch then). ``read`` (PostgreSQL):
     a second connection that grouping reads the stored claims on while the index rows are COPY'd
     on this one (see :func:`group_units`)."""
     pg = conn.dialect.name == "postgresql"
@@ -495,7 +496,9 @@ def _write_batch(
         speakers_copied = copying.pop_all().close
     # on PostgreSQL the index rows go in while the claims are compared (they point to claims
     # COPY'd below: the index has no foreign key there, migration 0009)
-    grouped = group_units(conn, list(units.values()), cache=cache, stream_terms=pg, read=read, ready=speakers_copied)
+    grouped = group_units(
+        conn, list(units.values()), cache=cache, stream_terms=pg, read=read, ready=speakers_copied, idle=idle
+    )
     if pg:
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
@@ -671,25 +674,29 @@ class _Writer:
                     self.error = e
             batch = self.ahead[0] if self.ahead else self.queue.get()
 
-    def _idle(self) -> None:
-        """While the server inserts a batch's claims: take the next batch, if it is read, and
-        shape its rows (:meth:`_prepare`), then collect the batch's cyclic garbage. Done here
-        rather than by the reading thread, whose work on the next batch otherwise fell in this
-        thread's busiest part and held the GIL, or after the commit, with the server idle."""
+    def _idle(self, busy: Callable[[], bool] | None = None) -> None:
+        """While the server works for this batch: take the next batch, if it is read, and shape
+        its rows (:func:`_shape`), an article at a time while ``busy()`` (grouping's reads, see
+        :func:`group_units`), or all that is left and then collect the batch's cyclic garbage
+        (``busy`` None: the server inserts the claims). Done here rather than by the reading
+        thread, whose work on the next batch otherwise fell in this thread's busiest part and
+        held the GIL, or after the commit, with the server idle."""
         if not self.ahead:
             with contextlib.suppress(queue.Empty):
                 self.ahead.append(self.queue.get_nowait())
-                if self.ahead[0] is not None:
-                    with contextlib.suppress(Exception):  # a failure is met again in that batch's own turn
-                        self._prepare(self.ahead[0])
-        if not self.collected:
+        if self.ahead and self.ahead[0] is not None:
+            with contextlib.suppress(Exception):  # a failure is met again in that batch's own turn
+                self._prepare(self.ahead[0], busy)
+        if busy is None and not self.collected:
             self.collect(self.counts.batches + 1)
             self.collected = True
 
-    def _prepare(self, batch: list[_Pending]) -> None:
-        """:func:`_shape` each extracted article of ``batch`` not shaped yet."""
+    def _prepare(self, batch: list[_Pending], busy: Callable[[], bool] | None = None) -> None:
+        """:func:`_shape` each extracted article of ``batch`` not shaped yet (while ``busy()``)."""
         pg = self.engine.dialect.name == "postgresql"
         for p in batch:
+            if busy is not None and not busy():
+                return
             if p.extraction is not None and p.rows is None:
                 _shape(p, self.statuses, pg)
 

@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import regex
 from rapidfuzz import fuzz
@@ -564,6 +564,7 @@ def group_units(
     stream_terms: bool = False,
     read: Connection | None = None,
     ready: Callable[[], None] = lambda: None,
+    idle: Callable[[Callable[[], bool]], None] = lambda _busy: None,
 ) -> Grouped:
     """Group the claims of ``units`` (each unit the claims of one article, or of one
     :func:`index_store` pass, in id order; ids above every stored claim's, none indexed yet),
@@ -588,7 +589,9 @@ def group_units(
 
     ``ready`` ends what the caller still has running on ``conn`` (a COPY the server is
     inserting): called before anything is written on ``conn``, with ``read`` on the thread
-    that writes the term sets, so the index is read meanwhile; always called once."""
+    that writes the term sets, so the index is read meanwhile; always called once. ``idle``,
+    with ``read``: called while the stored claims are looked up on a thread, with a test of
+    whether that still runs (the bulk writer shapes its next batch meanwhile)."""
     units = [u for u in ([c for c in unit if c.terms] for unit in units) if u]
     out = Grouped()
     streamed = stream_terms and conn.dialect.name == "postgresql"
@@ -611,7 +614,7 @@ def group_units(
             return _postings_copied(conn, _claims_by_term(units), stored_df, queued=True)
 
         try:
-            made = _decide(read, units, out, cache, index)
+            made = _decide(read, units, out, cache, index, idle)
         finally:
             if not waited:  # a failed read: the sets' thread is not left running on ``conn``
                 with contextlib.suppress(Exception):
@@ -645,13 +648,15 @@ def _decide(
     out: Grouped,
     cache: ClaimCache | None,
     index: Callable[[Counter], contextlib.AbstractContextManager] | None = None,
+    idle: Callable[[Callable[[], bool]], None] = lambda _busy: None,
 ) -> list[ClaimText]:
     """:func:`group_units`' comparisons, the stored claims read on ``conn``: each claim that joins
     or makes a group is noted in ``out.joined`` (and its ``group_id`` set), a group made here as
     ``-(i + 1)``; returns the representatives of the groups made, in order (group ``-(i + 1)``
     is the ``i``-th). ``index``: called with the index's counts of the units' terms once the
     reads are done, it gives the context the claims are compared in (the units' index rows
-    COPY'd meanwhile)."""
+    COPY'd meanwhile). ``idle`` (PostgreSQL): called while the stored claims are looked up, with
+    a test of whether that is still going on, for the caller's own work meanwhile."""
     stored_df = _df(conn, _terms_of(units), cache.common if cache is not None else None)
     blocks, needs = _blocks(units, stored_df)
     mine = {c.id: c for unit in units for c in unit}
@@ -665,9 +670,11 @@ def _decide(
 
     # PostgreSQL: the stored claims are looked up on a thread (three reads the server answers)
     # while the units' own candidates are merged here: nothing of the one depends on the other
-    side = _behind(stored_side, "claims-grouping-reads") if conn.dialect.name == "postgresql" else None
+    side = _Behind(stored_side, "claims-grouping-reads") if conn.dialect.name == "postgresql" else None
     near = _near(units, blocks, needs)
-    wanted, stored, reps = side() if side is not None else stored_side()
+    if side is not None:
+        idle(side.running)
+    wanted, stored, reps = side.wait() if side is not None else stored_side()
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
     with index(stored_df) if index is not None else contextlib.nullcontext():
@@ -800,29 +807,32 @@ def _copy_sets(conn: Connection, sets: list[tuple[int, Sequence[str]]]) -> None:
             copy.write("".join(f"{cid}\t{copy_text(' '.join(terms))}\n" for cid, terms in sets[k : k + 10_000]))
 
 
-def _behind(work: Callable[[], T], name: str) -> Callable[[], T]:
-    """Run ``work`` on a thread of its own; returns the wait for it, which gives its result or
-    raises what it raised (in the caller's thread). Worth it for work that waits on the server:
-    the caller computes meanwhile (the GIL is released while a statement runs)."""
-    got: list[T] = []
-    failed: list[BaseException] = []
+class _Behind(Generic[T]):
+    """``work`` run on a thread of its own: :meth:`wait` gives its result or raises what it
+    raised (in the caller's thread). Worth it for work that waits on the server: the caller
+    computes meanwhile (the GIL is released while a statement runs)."""
 
-    def run() -> None:
-        try:
-            got.append(work())
-        except BaseException as e:  # raised by the wait
-            failed.append(e)
+    def __init__(self, work: Callable[[], T], name: str) -> None:
+        self._got: list[T] = []
+        self._failed: list[BaseException] = []
 
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
+        def run() -> None:
+            try:
+                self._got.append(work())
+            except BaseException as e:  # raised by wait
+                self._failed.append(e)
 
-    def wait() -> T:
-        thread.join()
-        if failed:
-            raise failed.pop()
-        return got[0]
+        self._thread = threading.Thread(target=run, name=name, daemon=True)
+        self._thread.start()
 
-    return wait
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self) -> T:
+        self._thread.join()
+        if self._failed:
+            raise self._failed.pop()
+        return self._got[0]
 
 
 def _copy_sets_behind(
@@ -836,7 +846,7 @@ def _copy_sets_behind(
         ready()  # a failed COPY raises here: the sets are not written into a lost transaction
         _copy_sets(conn, sets)
 
-    return _behind(run, "claims-term-sets")
+    return _Behind(run, "claims-term-sets").wait
 
 
 def _postings_copied(
