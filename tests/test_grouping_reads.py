@@ -78,3 +78,62 @@ def test_reads_run_on_the_second_connection_while_the_index_is_written(pg_engine
     # the copy and its repeat in the next article joined the stored bridge claim; the nurses
     # claim joined the stored one; the tunnel is alone
     assert len(both) == 2 and sorted(len(g) for g in both) == [2, 3]
+
+
+def _group_with(engine, **kw):
+    """group_units of NEW on a second connection with ``kw`` (ready, idle), rolled back."""
+    with engine.connect() as read, engine.connect() as conn, conn.begin() as tx:
+        lock_persons(conn)
+        first = conn.execute(select(func.max(claims.c.id))).scalar_one() + 1
+        try:
+            return group_units(
+                conn,
+                _units(first),
+                stream_terms=True,
+                read=read.execution_options(isolation_level="AUTOCOMMIT"),
+                **kw,
+            )
+        finally:
+            tx.rollback()
+
+
+def test_the_callers_copy_is_ended_once_and_its_idle_work_runs_while_the_reads_do(pg_engine):
+    for i, text in enumerate(STORED):
+        ingest_text(pg_engine, text, article_key=f"s{i}")
+    ended: list[int] = []
+    idled: list[bool] = []
+    grouped = _group_with(
+        pg_engine, ready=lambda: ended.append(1), idle=lambda busy: idled.append(busy() in (True, False))
+    )
+    assert ended == [1] and idled == [True]  # once each; idle given a test it can call
+    assert len(set(grouped.joined.values())) == 2
+    ended.clear()
+    with pg_engine.connect() as conn, conn.begin() as tx:  # nothing to group: the COPY is ended all the same
+        group_units(conn, [], stream_terms=True, ready=lambda: ended.append(1))
+        tx.rollback()
+    assert ended == [1]
+
+
+def test_a_failure_while_the_reads_run_leaves_no_thread_on_the_connection(pg_engine, monkeypatch):
+    import threading
+    import time
+
+    import claims.store.grouping as grouping
+
+    for i, text in enumerate(STORED):
+        ingest_text(pg_engine, text, article_key=f"s{i}")
+
+    def broken(*_args):
+        raise RuntimeError("out of memory")
+
+    wanted = grouping._wanted
+
+    def slow(*args):  # the reads' thread still at work when the writer's part fails
+        time.sleep(0.5)
+        return wanted(*args)
+
+    monkeypatch.setattr(grouping, "_near", broken)
+    monkeypatch.setattr(grouping, "_wanted", slow)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        _group_with(pg_engine)
+    assert not [t for t in threading.enumerate() if t.name in ("claims-grouping-reads", "claims-term-sets")]

@@ -671,9 +671,15 @@ def _decide(
     # PostgreSQL: the stored claims are looked up on a thread (three reads the server answers)
     # while the units' own candidates are merged here: nothing of the one depends on the other
     side = _Behind(stored_side, "claims-grouping-reads") if conn.dialect.name == "postgresql" else None
-    near = _near(units, blocks, needs)
-    if side is not None:
-        idle(side.running)
+    try:
+        near = _near(units, blocks, needs)
+        if side is not None:
+            idle(side.running)
+    except BaseException:
+        if side is not None:  # the reads' thread is not left running on ``conn``
+            with contextlib.suppress(BaseException):
+                side.wait()
+        raise
     wanted, stored, reps = side.wait() if side is not None else stored_side()
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
