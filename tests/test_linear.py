@@ -1,5 +1,6 @@
 """Extraction time grows linearly with hostile input: measured as a ratio of CPU times (4x the
-input may take at most 6x the time), never against a clock, so a slow machine does not fail it."""
+input may take at most 8x the time; quadratic code takes about 16x), never against a clock, so a
+slow machine does not fail it."""
 
 from __future__ import annotations
 
@@ -44,4 +45,6 @@ def _best(small: str, large: str, lang: str, rounds: int = 5) -> tuple[float, fl
 def test_four_times_the_input_takes_at_most_six_times_the_time(name):
     unit, lang = SOUPS[name]
     small, large = _best(unit * 1500, unit * 6000, lang)
-    assert large <= 6 * max(small, 0.01), f"{name}: {small:.3f}s for 1500, {large:.3f}s for 6000"
+    # "en adding" measures 4.5-5.2x here and once reached 6.35x in CI in a slow spell: 8x still
+    # tells linear from the quadratic scan this test was written against (about 16x)
+    assert large <= 8 * max(small, 0.01), f"{name}: {small:.3f}s for 1500, {large:.3f}s for 6000"
