@@ -202,7 +202,6 @@ class PersonLinker:
     def __init__(self, conn: Connection, speakers: list[Speaker], lang: str) -> None:
         self.conn = conn
         self.lang = lang
-        self.roles_of = {}
         lock_persons(conn)  # held already by every caller; taking it again costs nothing
         self.keys, self.canon, self.roles_of = speaker_keys(speakers, lang)
         skeletons = {skeleton(k[-1]) for k in self.keys.values() if k}
