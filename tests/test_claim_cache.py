@@ -112,3 +112,81 @@ def test_taking_held_claims_past_the_cache_limit_keeps_every_one(pg_engine):
     with pg_engine.connect() as read:
         cache.unchanged(read, ids[3:])  # the last two now read over and over, the oldest there
         assert sorted(cache.unchanged(read, ids)) == ids
+
+
+def _loaded_cache(engine, monkeypatch, items) -> tuple[ClaimCache, list[list[str]]]:
+    """Load ``items`` one article per batch; the load's cache and the terms each batch read
+    postings of from the index."""
+    import claims.store.bulk as bulk
+    from claims.store import grouping
+
+    caches: list[ClaimCache] = []
+    real_cache, real_postings = bulk.ClaimCache, grouping._postings
+    read: list[list[str]] = []
+
+    def kept(*args, **kwargs):
+        caches.append(real_cache(*args, **kwargs))
+        return caches[-1]
+
+    def postings(conn, terms):
+        read.append(list(terms))
+        return real_postings(conn, terms)
+
+    monkeypatch.setattr(bulk, "ClaimCache", kept)
+    monkeypatch.setattr(grouping, "_postings", postings)
+    bulk.bulk_ingest(engine, items, batch_size=1, jobs=1)
+    (cache,) = caches
+    return cache, read
+
+
+def _index_postings(conn, term: str) -> list[int]:
+    from sqlalchemy import text
+
+    sql = "SELECT claim_id FROM claim_terms WHERE term = :t ORDER BY claim_id LIMIT 200"
+    return list(conn.execute(text(sql), {"t": term}).scalars())
+
+
+def test_a_load_reads_the_postings_of_a_term_once_and_holds_what_the_index_holds(pg_engine, monkeypatch):
+    from claims.inputs import Article
+
+    copy = TEXTS[0].replace("Senator John Smith said", "Senator Smith told reporters")
+    items = [Article("p0", TEXTS[0], "p0"), Article("p1", copy, "p1"), Article("p2", copy + " Again.", "p2")]
+    cache, read = _loaded_cache(pg_engine, monkeypatch, items)
+    assert cache.postings
+    with pg_engine.connect() as c:
+        for term, held in cache.postings.items():
+            assert list(held) == _index_postings(c, term)  # as the index has them after the load
+    # the first batch found an empty index; the later ones read no term the earlier ones wrote
+    assert all(not terms for terms in read)
+
+
+def test_held_postings_are_read_again_once_another_writer_changes_the_term(pg_engine, monkeypatch):
+    from sqlalchemy import text
+
+    from claims.inputs import Article
+    from claims.store.grouping import _df
+
+    items = [Article("q0", TEXTS[0], "q0"), Article("q1", TEXTS[1], "q1")]
+    cache, _ = _loaded_cache(pg_engine, monkeypatch, items)
+    terms = sorted(cache.postings)
+
+    def held() -> set[str]:
+        xmins: dict[str, str] = {}
+        with pg_engine.connect() as c:
+            df = _df(c, terms, None, xmins)
+            return set(cache.held_postings(terms, df, xmins))
+
+    assert held() == set(terms)
+    with pg_engine.begin() as c:  # another transaction writes Mary's counts again, unchanged
+        mary = c.execute(select(claims.c.id).where(claims.c.content.like("%nurses%"))).scalar_one()
+        mary_terms = set(
+            c.execute(text("SELECT terms FROM claim_term_sets WHERE claim_id = :i"), {"i": mary}).scalar_one().split()
+        )
+        c.execute(text("UPDATE claim_term_sets SET terms = terms WHERE claim_id = :i"), {"i": mary})
+    assert mary_terms and held() == set(terms) - mary_terms  # same counts, but not the load's writing
+    # another writer indexes a claim with the senator's words: those terms' postings change
+    ingest_text(pg_engine, "Senator John Smith said that the new bridge will cost 40 million dollars.", article_key="w")
+    with pg_engine.connect() as c:
+        changed = {t for t in terms if _index_postings(c, t) != list(cache.postings[t])}
+    assert changed and not changed & mary_terms
+    assert held() == set(terms) - mary_terms - changed

@@ -242,7 +242,9 @@ def _among(conn: Connection, column: Any, values: Sequence[Any]) -> Iterable[Any
         yield column.in_(values[i : i + CHUNK])
 
 
-def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) -> Counter:
+def _df(
+    conn: Connection, terms: Sequence[str], common: set[str] | None = None, xmins: dict[str, str] | None = None
+) -> Counter:
     """Term → how many stored claims hold it, counted up to ``MAX_POSTINGS + 1`` only: a term in
     more claims than :data:`MAX_POSTINGS` is not used for blocking whatever its count, and a
     smaller count is exact, so the rules decide the same. On PostgreSQL the counts are read from
@@ -252,7 +254,11 @@ def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) 
     ``common`` (kept by a bulk load between its batches) holds terms found in more than
     :data:`MAX_POSTINGS` claims before: they are not counted again (a store only grows under a
     load, so they stay common; a claim deleted meanwhile is not noticed until the next load),
-    and the terms found common here are added to it."""
+    and the terms found common here are added to it.
+
+    ``xmins`` (PostgreSQL) gets, for each term counted, the transaction that last wrote its
+    count row (``xmin`` as text): the last to change the term's postings too, which a load's
+    :class:`ClaimCache` checks its held postings against."""
     counts: Counter = Counter()
     if common:
         counts.update({t: MAX_POSTINGS + 1 for t in terms if t in common})
@@ -262,10 +268,15 @@ def _df(conn: Connection, terms: Sequence[str], common: set[str] | None = None) 
     if conn.dialect.name == "postgresql":
         # the counts the index's triggers keep (migration 0011), one row per term
         rows = conn.execute(
-            text("SELECT term, least(n, :n) FROM claim_term_counts WHERE term = ANY(CAST(:terms AS text[])) AND n > 0"),
+            text(
+                "SELECT term, least(n, :n), xmin::text FROM claim_term_counts"
+                " WHERE term = ANY(CAST(:terms AS text[])) AND n > 0"
+            ),
             {"terms": list(terms), "n": MAX_POSTINGS + 1},
-        )
-        counts.update(dict(rows.all()))
+        ).all()
+        counts.update({t: n for t, n, _ in rows})
+        if xmins is not None:
+            xmins.update({t: x for t, _, x in rows})
     else:
         for cond in _among(conn, claim_terms.c.term, terms):
             counts.update(
@@ -351,10 +362,16 @@ class ClaimCache:
     about 1.4 kB, so the defaults hold about 230 MB at most. Stored claims are read only when
     they are among a term's first :data:`PER_TERM` claims, so most are never read: held in one
     part, each batch's new claims pushed out the claims read over and over (10,000 replicated
-    articles: 185,337 of 287,489 reads prepared again with one part, 6,157 with two)."""
+    articles: 185,337 of 287,489 reads prepared again with one part, 6,157 with two).
 
-    def __init__(self, limit: int = 100_000, fresh: int = 60_000) -> None:
-        self.limit, self.fresh_limit = limit, fresh
+    On PostgreSQL it also holds the postings of the terms the load looked up (at most
+    ``postings`` terms, a term at most :data:`PER_TERM` ids), as its batches left them: a batch
+    reads from the index only the terms it has not seen or another writer indexed since
+    (:meth:`held_postings`)."""
+
+    def __init__(self, limit: int = 100_000, fresh: int = 60_000, postings: int = 100_000) -> None:
+        self.limit, self.fresh_limit, self.postings_limit = limit, fresh, postings
+        self.postings: dict[str, array[int]] = {}  # term -> its first claims, as this load wrote them
         self.items: dict[int, ClaimText] = {}
         self.fresh: dict[int, ClaimText] = {}
         self.common: set[str] = set()  # terms in more than MAX_POSTINGS stored claims (see _df)
@@ -371,6 +388,35 @@ class ClaimCache:
         transaction that rolls back leaves no row it wrote, so noting it is harmless."""
         xid = conn.execute(text("SELECT (pg_current_xact_id()::text::bigint % 4294967296)::text")).scalar_one()
         self.xids.append(xid)
+
+    def held_postings(
+        self, terms: Iterable[str], df: Mapping[str, int], xmins: Mapping[str, str]
+    ) -> dict[str, array[int]]:
+        """The held postings of ``terms`` that are what the index holds now, as copies (the caller
+        appends a batch's claims to them). A term's postings change only with its count row
+        (:func:`_df` reads both ``df`` and the row's ``xmins``), so they are as held when that
+        row was last written by one of :attr:`xids` (every batch of the load refreshes or drops
+        what is held of each term it indexes: :meth:`keep_postings`) and hold as many claims as
+        the count says (``min(df, PER_TERM)``: a claim deleted since leaves fewer)."""
+        xids = set(self.xids)
+        out = {}
+        for t in terms:
+            held = self.postings.get(t)
+            if held is not None and xmins.get(t) in xids and len(held) == min(df[t], PER_TERM):
+                out[t] = array("q", held)
+        return out
+
+    def keep_postings(self, postings: Mapping[str, array[int]], exact: set[str], terms: Iterable[str]) -> None:
+        """After a batch that indexes claims of ``terms``: hold ``postings`` of the terms in
+        ``exact`` (each term's first claims as the batch leaves the index) and drop what is held
+        of its other terms, whose postings the batch may have changed unseen."""
+        for t in terms:
+            self.postings.pop(t, None)
+            if t in exact:
+                self.postings[t] = postings[t]
+        if len(self.postings) > self.postings_limit:  # the terms looked up longest ago go
+            for k in list(itertools.islice(self.postings, len(self.postings) - self.postings_limit // 2)):
+                del self.postings[k]
 
     def forget(self, ids: Iterable[int]) -> None:
         """Hold the claims of ``ids`` no more: the next batch that compares them reads them."""
@@ -657,13 +703,23 @@ def _decide(
     reads are done, it gives the context the claims are compared in (the units' index rows
     COPY'd meanwhile). ``idle`` (PostgreSQL): called while the stored claims are looked up, with
     a test of whether that is still going on, for the caller's own work meanwhile."""
-    stored_df = _df(conn, _terms_of(units), cache.common if cache is not None else None)
+    terms = _terms_of(units)
+    xmins: dict[str, str] = {}  # term -> the transaction that last wrote its count (PostgreSQL)
+    stored_df = _df(conn, terms, cache.common if cache is not None else None, xmins)
     blocks, needs = _blocks(units, stored_df)
     mine = {c.id: c for unit in units for c in unit}
+    block_terms = {t for b in blocks.values() for t in b}
+    short: set[str] = set()  # terms whose postings read hold fewer claims than counted (see keep_postings)
 
     def stored_side() -> tuple[dict[int, list[int]], dict[int, ClaimText], dict[int, ClaimText]]:
-        postings = _postings(conn, sorted({t for b in blocks.values() for t in b if stored_df[t]}))
+        looked_up = sorted(t for t in block_terms if stored_df[t])
+        postings = cache.held_postings(looked_up, stored_df, xmins) if cache is not None else {}
+        read = _postings(conn, [t for t in looked_up if t not in postings])
+        short.update(t for t in looked_up if t not in postings and len(read.get(t, ())) != min(stored_df[t], PER_TERM))
+        postings.update(read)
         wanted = _wanted(units, blocks, needs, postings)
+        if cache is not None:  # each block term's first claims, this batch's appended
+            cache.keep_postings(postings, block_terms - short, terms)
         stored = _stored(conn, sorted({cid for ids in wanted.values() for cid in ids if cid not in mine}), cache)
         reps = _representatives(conn, {o.group_id for o in stored.values() if o.group_id is not None}, cache)
         return wanted, stored, reps
