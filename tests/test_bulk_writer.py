@@ -48,10 +48,12 @@ def test_the_next_batch_is_taken_once_and_shaped():
     assert w.ahead == [first] and w.queue.get_nowait() is second
     assert w.collections == [1]  # the batch's garbage collected once, while the server inserts
     for p in first:
-        assert p.rows and p.texts and p.copy is not None
-        assert [t.terms for t in p.texts] == [prepare(0, r["content"], r["lang"]).terms for r in p.rows]
-        cols, lines = p.copy
-        assert len(lines) == len(p.rows) and "content" in cols and "id" not in cols
+        sh = p.shaped
+        assert p.extraction is None and sh is not None and sh.texts and sh.copy is not None
+        assert sh.rows is None  # on PostgreSQL the COPY text stands for the rows
+        assert [t.terms for t in sh.texts] == [prepare(0, SAID.split("that ")[1].rstrip("."), "en").terms]
+        cols, lines = sh.copy
+        assert len(lines) == len(sh.texts) and "content" in cols and "id" not in cols
 
 
 def test_the_end_of_the_input_is_kept_not_passed():

@@ -43,6 +43,7 @@ from claims.store.extracted import ExtractedClaims
 from claims.store.grouping import ClaimCache, ClaimText, group_units, prepare, write_grouped
 from claims.store.ingest import (
     CLASH_SUFFIX,
+    EXTRACTED,
     LIMITS,
     _check_lengths,
     _claim_values,
@@ -52,6 +53,7 @@ from claims.store.ingest import (
 )
 from claims.store.linking import PersonLinker, SpeakerKeys, candidate_persons, lock_persons, now, speaker_keys
 from claims.store.schema import article_speakers, articles, claims, persons
+from claims.store.search import search_key
 from claims.store.statuses import Statuses, load_statuses
 
 # articles per transaction: each batch reads the index and the compared claims once, so larger
@@ -99,11 +101,25 @@ class _Pending:
     # per claim of the extraction, its check-worthiness as stored, computed where it was
     # extracted (a worker, the claims file); None (for all, or one claim): scored at the write
     checks: list[dict[str, Any] | None] | None = None
-    rows: list[dict[str, Any]] | None = None  # its claim rows but for the store's ids (_claim_rows)
-    texts: list[ClaimText] | None = None  # its claims read for grouping, but for the store's ids
-    copy: tuple[tuple[str, ...], list[str]] | None = None  # PostgreSQL: (_copy_statics of rows)
-    speakers: list[dict[str, Any]] | None = None  # its speaker rows but for the ids (article, person, own)
-    keys: SpeakerKeys | None = None  # its speakers' speaker_keys, for linking them to persons
+    shaped: _Shaped | None = None  # the extraction as the write stores it (then extraction is None)
+
+
+@dataclass
+class _Shaped:
+    """An article's extraction as the write stores it, but for the store's ids (:func:`_shape`):
+    worked out by the extracting worker, or by the writer while it waits on the server."""
+
+    lang: str
+    speakers: list[Speaker]  # for linking them to persons
+    claim_speakers: list[str]  # each claim's speaker id in the article ("" for none)
+    # its claim rows but for the store's ids (_claim_rows); None on PostgreSQL when ``copy`` holds
+    # them (the write then keeps only the ids of each)
+    rows: list[dict[str, Any]] | None
+    texts: list[ClaimText]  # its claims read for grouping, but for the store's ids
+    copy: tuple[tuple[str, ...], list[str]] | None  # PostgreSQL: (_copy_statics of rows)
+    speaker_rows: list[dict[str, Any]]  # but for the ids (article, person, own)
+    keys: SpeakerKeys  # its speakers' speaker_keys, for linking them to persons
+    unscored: int  # claims scored here, not where they were extracted
 
 
 def _clean(a: Article) -> tuple[str, dict[str, str]]:
@@ -118,13 +134,17 @@ def _clean(a: Article) -> tuple[str, dict[str, str]]:
     return a.text.replace("\x00", ""), {k: v.replace("\x00", "") for k, v in fields.items()}
 
 
-_Outcome = tuple[Extraction, list[dict[str, Any] | None]] | str
+_Outcome = _Shaped | tuple[Extraction, list[dict[str, Any] | None]] | str
 
 
-def _extract_chunk(chunk: list[Article], lang: str | None) -> list[_Outcome]:
+def _extract_chunk(chunk: list[Article], arg: tuple[str | None, Statuses, bool, bool]) -> list[_Outcome]:
     """Worker: each article's extraction (the article id is the key already resolved) with its
     claims' check-worthiness as stored (scored here, on every core, not in the writer), or why it
-    failed."""
+    failed. ``arg``: (lang, statuses, PostgreSQL?, shape?); with shape (a worker process), each
+    is handed back :func:`_shape`-d: most of what the writer did per claim, and less to send
+    back and load than the extraction (2,000 replicated articles on 2 processes: the loading
+    process's CPU 4.56 -> 4.07 s)."""
+    lang, statuses, pg, shape = arg
     out: list[_Outcome] = []
     for a in chunk:
         try:
@@ -132,7 +152,8 @@ def _extract_chunk(chunk: list[Article], lang: str | None) -> list[_Outcome]:
         except Exception as e:  # one bad article never stops the batch
             out.append(f"extraction failed: {e!r}")
             continue
-        out.append((ex, [checkworthy_values(c) for c in ex.claims]))
+        checks = [checkworthy_values(c) for c in ex.claims]
+        out.append(_shape(ex, checks, statuses, pg) if shape else (ex, checks))
     return out
 
 
@@ -158,14 +179,70 @@ def _claim_texts(rows: list[dict[str, Any]]) -> list[ClaimText]:
     ]
 
 
-def _shape(p: _Pending, statuses: Statuses, pg: bool) -> None:
-    """Set ``p``'s claim rows, their words read for grouping and, on PostgreSQL, their COPY text
-    but for the store's ids (None when psycopg must format them), its speaker rows but for the
-    ids and its speakers' name keys: all at once, so that a pending article has all or none."""
-    ex = p.extraction
-    rows = _claim_rows(ex, p.checks, statuses)
-    texts = _claim_texts(rows)
-    copied = _copy_statics(rows) if pg else None
+def _claim_copy(
+    ex: Extraction, checks: list[dict[str, Any] | None] | None, statuses: Statuses
+) -> tuple[tuple[str, ...], list[str], list[ClaimText]] | None:
+    """What ``_copy_statics(_claim_rows(ex, checks, statuses))`` gives (but in the columns'
+    order :func:`_claim_columns` gives), with the claims read for grouping, formatted straight
+    from the claims: a row's dict cost more to build than its COPY text. None when a value is
+    not one COPY text is written for here (the rows are then built and formatted)."""
+    cols, head = _claim_columns(statuses)
+    values = _EXTRACTED_VALUES
+    lines: list[str] = []
+    texts: list[ClaimText] = []
+    try:
+        for c, check in zip(ex.claims, checks or [None] * len(ex.claims), strict=True):
+            if check is None:
+                check = checkworthy_values(c)
+            if len(check) != 2:
+                return None  # other columns than checkworthy's two
+            folded = search_key(c.content)
+            tail = (
+                "|".join(c.flags),
+                c.speaker.lower(),
+                folded,
+                check["checkworthy"],
+                check["checkworthy_reasons"],
+            )
+            lines.append(
+                f"{copy_text(c.claim_id)}\t{head}\t{_TAB.join(map(_copy_field, values(c)))}"
+                f"\t{_TAB.join(map(_copy_field, tail))}"
+            )
+            texts.append(prepare(0, c.content, c.lang, speaker=c.speaker, folded=folded))
+    except TypeError:
+        return None
+    return cols, lines, texts
+
+
+_TAB = "\t"
+_EXTRACTED_VALUES = operator.attrgetter(*EXTRACTED)
+_CLAIM_TAIL = ("flags", "speaker_lower", "content_folded", "checkworthy", "checkworthy_reasons")
+
+
+@functools.lru_cache(maxsize=8)
+def _claim_columns(statuses: Statuses) -> tuple[tuple[str, ...], str]:
+    """(the claims' COPY columns but :data:`WRITTEN_COLUMNS`, the COPY text of the values every
+    new claim has the same: its status, no analyst work) for :func:`_claim_copy`, read off
+    :func:`_new_claim` so that the two never differ."""
+    same = {
+        k: v for k, v in _new_claim("", 0, statuses, None, {}).items() if k != "claim_key" and k not in WRITTEN_COLUMNS
+    }
+    head = "\t".join(_copy_field(v) for v in same.values())
+    return ("claim_key", *same, *EXTRACTED, *_CLAIM_TAIL), head
+
+
+def _shape(ex: Extraction, checks: list[dict[str, Any] | None] | None, statuses: Statuses, pg: bool) -> _Shaped:
+    """``ex`` (its claims' check-worthiness ``checks``) as the write stores it: the claim rows,
+    their words read for grouping and, on PostgreSQL, their COPY text (and then not the rows)
+    but for the store's ids, its speaker rows but for the ids and its speakers' name keys."""
+    fast = _claim_copy(ex, checks, statuses) if pg else None
+    if fast is not None:
+        cols, lines, texts = fast
+        rows, copied = None, (cols, lines)
+    else:
+        rows = _claim_rows(ex, checks, statuses)
+        texts = _claim_texts(rows)
+        copied = _copy_statics(rows) if pg else None
     speakers = [
         dict(
             local_id=sp.speaker_id,
@@ -176,7 +253,17 @@ def _shape(p: _Pending, statuses: Statuses, pg: bool) -> None:
         )
         for sp in ex.speakers
     ]
-    p.rows, p.texts, p.copy, p.speakers, p.keys = rows, texts, copied, speakers, speaker_keys(ex.speakers, ex.lang)
+    return _Shaped(
+        ex.lang,
+        ex.speakers,
+        [c.speaker_id for c in ex.claims],
+        rows if copied is None else None,
+        texts,
+        copied,
+        speakers,
+        speaker_keys(ex.speakers, ex.lang),
+        sum(1 for check in checks if check is None) if checks is not None else len(ex.claims),
+    )
 
 
 # The claim columns only the write knows (the store's ids, the group, the time): first in the
@@ -273,10 +360,11 @@ class _BatchLinker(PersonLinker):
         for r in self.rows:
             self.by_skeleton.setdefault((r["skeleton"], r["type"]), []).append(r)
 
-    def link_article(self, i: int, ex: Extraction) -> dict[str, dict | None]:
+    def link_article(self, i: int, speakers: list[Speaker]) -> dict[str, dict | None]:
+        """The person of each of the ``i``-th article's ``speakers`` (None: not linked)."""
         self.keys = self.per_article[i]
         self.canon, self.roles_of = self.canon_per_article[i], self.roles_per_article[i]
-        return {sp.speaker_id: self.link(sp) for sp in ex.speakers}
+        return {sp.speaker_id: self.link(sp) for sp in speakers}
 
     def link(self, sp: Speaker) -> dict | None:
         """PersonLinker.link with the candidate rows looked up by skeleton instead of scanned;
@@ -391,15 +479,15 @@ def _write_batch(
         if p.key in taken:  # taken meanwhile: the same rule as ingest_text, extracted again under the new id
             p.key = f"{p.key[: LIMITS['article id'] - CLASH_SUFFIX]}-{p.hash[:8]}"
             p.extraction = extract_article(p.text, lang=lang, article_id=p.key)
-            p.checks = p.rows = p.texts = p.copy = p.speakers = p.keys = None  # scored and shaped below
+            p.checks = p.shaped = None  # scored and shaped below
         stored.add(p.hash)
         taken.add(p.key)
         todo.append(p)
     if not todo:
         return []
     for p in todo:
-        if p.extraction is not None and p.rows is None:  # not shaped ahead, or extracted again above
-            _shape(p, statuses, pg)
+        if p.extraction is not None and p.shaped is None:  # not shaped ahead, or extracted again above
+            p.shaped, p.extraction = _shape(p.extraction, p.checks, statuses, pg), None
     ts = now()
     art_rows = [
         dict(
@@ -407,15 +495,14 @@ def _write_batch(
             text_hash=p.hash,
             text=p.text,
             **p.fields,
-            lang=p.extraction.lang if p.extraction else "",
+            lang=p.shaped.lang if p.shaped else "",
             extractor_version=__version__,
             created_at=ts,
             added_by=analyst,
         )
         for p in todo
     ]
-    shaped = [p for p in todo if p.extraction is not None]
-    exs = [p.extraction for p in shaped]
+    shaped = [p.shaped for p in todo if p.shaped is not None]
     # PostgreSQL: every id from its sequence first, so that the articles and their speaker rows
     # are COPY'd while this thread shapes the next rows (the server inserting them meanwhile)
     if pg:
@@ -424,18 +511,18 @@ def _write_batch(
         art_ids = list(
             conn.execute(insert(articles).returning(articles.c.id, sort_by_parameter_order=True), art_rows).scalars()
         )
-    linker = _BatchLinker(conn, [p.keys for p in shaped])
-    picks = [linker.link_article(i, ex) for i, ex in enumerate(exs)]
+    linker = _BatchLinker(conn, [sh.keys for sh in shaped])
+    picks = [linker.link_article(i, sh.speakers) for i, sh in enumerate(shaped)]
     linker.flush()  # new persons get their ids
     if pg:
-        sp_ids = next_ids(conn, article_speakers.name, sum(len(ex.speakers) for ex in exs))
-        claim_ids = next_ids(conn, claims.name, sum(len(ex.claims) for ex in exs))
+        sp_ids = next_ids(conn, article_speakers.name, sum(len(sh.speaker_rows) for sh in shaped))
+        claim_ids = next_ids(conn, claims.name, sum(len(sh.claim_speakers) for sh in shaped))
     pg_art_rows = [dict(id=i, **r) for i, r in zip(art_ids, art_rows, strict=True)] if pg else []
     with _copied(conn, articles, pg_art_rows):
         sp_rows = [
             dict(article_id=aid, **row, person_id=(pick[row["local_id"]] or {}).get("id"))
-            for aid, p, pick in zip(art_ids, shaped, picks, strict=True)
-            for row in p.speakers
+            for aid, sh, pick in zip(art_ids, shaped, picks, strict=True)
+            for row in sh.speaker_rows
         ]
     if pg:
         for r, sid in zip(sp_rows, sp_ids, strict=True):
@@ -456,26 +543,25 @@ def _write_batch(
             speakers[r["article_id"]][r["local_id"]] = (sid, r["person_id"])
         claim_rows = []
         claim_texts: list[ClaimText] = []
-        statics: list[str] | None = [] if pg else None  # the rows' COPY text but for WRITTEN_COLUMNS
-        cols: tuple[str, ...] | None = None
+        # PostgreSQL: columns -> (rows, their COPY text but for WRITTEN_COLUMNS); rows whose
+        # values psycopg must format under None (one COPY each)
+        copies: dict[tuple[str, ...] | None, tuple[list[dict[str, Any]], list[str]]] = {}
         no_speaker = (None, None)
-        for aid, p in zip(art_ids, shaped, strict=True):
+        for aid, sh in zip(art_ids, shaped, strict=True):
             local = speakers[aid]
-            checks = p.checks or [None] * len(p.extraction.claims)
-            counts.scored_at_load += sum(1 for check in checks if check is None)
-            rows = p.rows
-            for c, r in zip(p.extraction.claims, rows, strict=True):
+            counts.scored_at_load += sh.unscored
+            # with the COPY text shaped, a claim's row holds only what the write gives it
+            rows = sh.rows if sh.rows is not None else [{} for _ in sh.claim_speakers]
+            for speaker_id, r in zip(sh.claim_speakers, rows, strict=True):
                 r["article_id"], r["updated_at"] = aid, ts
-                r["article_speaker_id"], r["person_id"] = local.get(c.speaker_id, no_speaker)
+                r["article_speaker_id"], r["person_id"] = local.get(speaker_id, no_speaker)
             claim_rows.extend(rows)
-            claim_texts.extend(p.texts)
-            if statics is not None and rows:
-                copied = p.copy
-                if copied is None or (cols is not None and copied[0] != cols):
-                    statics = None  # a value psycopg must format, or other columns: its COPY
-                else:
-                    cols = copied[0]
-                    statics.extend(copied[1])
+            claim_texts.extend(sh.texts)
+            if pg and rows:
+                cols, lines = sh.copy if sh.copy is not None else (None, [])
+                held = copies.setdefault(cols, ([], []))
+                held[0].extend(rows)
+                held[1].extend(lines)
         # Grouping, each article as its own transaction would group it (group_units), decided
         # before the claims are written on PostgreSQL so that each row is COPY'd with its group
         # id: the claims' ids came from the sequence. SQLite inserts them and updates those that joined.
@@ -502,10 +588,11 @@ def _write_batch(
     if pg:
         for r in claim_rows:
             r["group_id"] = grouped.joined.get(r["id"])
-        if statics is not None and cols is not None:
-            _copy_claims(conn, claim_rows, statics, cols, ts, idle)
-        else:
-            _copy_rows(conn, claims, claim_rows)
+        for cols, (rows, lines) in copies.items():
+            if cols is None:
+                _copy_rows(conn, claims, rows)
+            else:
+                _copy_claims(conn, rows, lines, cols, ts, idle)
     new_ids = {r["id"] for r in claim_rows}
     write_grouped(conn, grouped, written=new_ids if pg else frozenset())
     if pg and cache is not None:
@@ -555,10 +642,15 @@ def bulk_ingest(
         if extracted is not None:
             items = _noted(items, extracted)
         resolved = _resolve(engine, items, analyst, counts, fail)
+        # on more than one process the workers shape what they extract; in this one the writer
+        # does, while it waits on the server
+        how = (lang, statuses, engine.dialect.name == "postgresql", jobs > 1)
         if extracted is None:
-            outcomes = map_ordered(_extract_chunk, resolved, lang, jobs=jobs)
+            outcomes = map_ordered(_extract_chunk, resolved, how, jobs=jobs)
         else:
-            outcomes = _from_file(resolved, extracted, lang)
+            # read here: sending a claims file's rows to workers and the shaped claims back cost
+            # the loading process as much as shaping them (measured: 10,000 articles, 2 cores)
+            outcomes = _from_file(resolved, extracted, how)
         done = False
         try:
             for out in outcomes:
@@ -570,7 +662,10 @@ def bulk_ingest(
                 if isinstance(result, str):
                     fail(article.origin, result)
                 else:
-                    pending.extraction, pending.checks = result
+                    if isinstance(result, _Shaped):
+                        pending.shaped = result
+                    else:
+                        pending.extraction, pending.checks = result
                     batch.append(pending)
                 progress(1)
                 if len(batch) >= batch_size:
@@ -597,16 +692,17 @@ def _noted(items: Iterable[Article | InputError], extracted: ExtractedClaims) ->
 
 
 def _from_file(
-    items: Iterable[_Keyed | _Passed], extracted: ExtractedClaims, lang: str | None
+    items: Iterable[_Keyed | _Passed], extracted: ExtractedClaims, how: tuple[str | None, Statuses, bool, bool]
 ) -> Iterator[_Passed | tuple[_Keyed, _Outcome]]:
     """The outcomes map_ordered would give, read from a claims file instead of extracted. An
     article stored under another id than its own (its id taken by another text) is extracted
     here after all: its claim ids derive from the id it is stored under."""
+    lang, statuses, pg, _ = how
     for item in items:
         if isinstance(item, _Passed):
             yield item
         elif item.article_id != item.pending.article.article_id.replace("\x00", ""):
-            yield item, _extract_chunk([item], lang)[0]
+            yield item, _extract_chunk([item], (lang, statuses, pg, False))[0]
         else:
             ex, checks = extracted.scored_extraction(item.article_id, item.text)
             yield item, ex if isinstance(ex, str) else (ex, checks)
@@ -697,8 +793,8 @@ class _Writer:
         for p in batch:
             if busy is not None and not busy():
                 return
-            if p.extraction is not None and p.rows is None:
-                _shape(p, self.statuses, pg)
+            if p.extraction is not None and p.shaped is None:
+                p.shaped, p.extraction = _shape(p.extraction, p.checks, self.statuses, pg), None
 
     def _raise(self) -> None:
         if self.error is not None:

@@ -137,6 +137,61 @@ class ClaimText:
         if not self.term_set and self.terms:
             self.term_set = frozenset(self.terms)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # a bulk load's workers send every claim they read back: as a tuple of strings it
+        # loads in a tenth of the time of a dataclass's state (a dict with two sets in it).
+        # Terms and numbers hold no white space (_read_words).
+        return (
+            _unpickled,
+            (
+                self.id,
+                self.lang,
+                self.norm,
+                " ".join(self.terms),
+                " ".join(sorted(self.numbers)),
+                self.bound,
+                self.polarity,
+                self.person_id,
+                self.speaker,
+                self.group_id,
+                self.article_id,
+                self.extra,
+                self.content,
+            ),
+        )
+
+
+def _unpickled(
+    claim_id: int,
+    lang: str,
+    norm: str,
+    terms: str,
+    numbers: str,
+    bound: bool,
+    polarity: int,
+    person_id: int | None,
+    speaker: str,
+    group_id: int | None,
+    article_id: int | None,
+    extra: dict[str, Any],
+    content: str,
+) -> ClaimText:
+    return ClaimText(
+        claim_id,
+        lang,
+        norm,
+        terms.split(),
+        frozenset(numbers.split()),
+        bound,
+        polarity,
+        person_id,
+        speaker,
+        group_id,
+        article_id,
+        extra,
+        content=content,
+    )
+
 
 def prepare(
     claim_id: int,
