@@ -32,13 +32,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import operator
-import threading
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import regex
 from rapidfuzz import fuzz
@@ -781,17 +781,17 @@ def _decide(
 
     # PostgreSQL: the stored claims are looked up on a thread (three reads the server answers)
     # while the units' own candidates are merged here: nothing of the one depends on the other
-    side = _Behind(stored_side, "claims-grouping-reads") if conn.dialect.name == "postgresql" else None
+    side = _behind(stored_side, "claims-grouping-reads") if conn.dialect.name == "postgresql" else None
     try:
         near = _near(units, blocks, needs)
         if side is not None:
-            idle(side.running)
+            idle(lambda: not side.done())
     except BaseException:
         if side is not None:  # the reads' thread is not left running on ``conn``
             with contextlib.suppress(BaseException):
-                side.wait()
+                side.result()
         raise
-    wanted, stored, reps = side.wait() if side is not None else stored_side()
+    wanted, stored, reps = side.result() if side is not None else stored_side()
     stored.update(mine)  # a later unit finds an earlier one's claims stored
     made: list[ClaimText] = []  # representatives of the groups made here; group -(i + 1) until stored
     with index(stored_df) if index is not None else contextlib.nullcontext():
@@ -924,32 +924,16 @@ def _copy_sets(conn: Connection, sets: list[tuple[int, Sequence[str]]]) -> None:
             copy.write("".join(f"{cid}\t{copy_text(' '.join(terms))}\n" for cid, terms in sets[k : k + 10_000]))
 
 
-class _Behind(Generic[T]):
-    """``work`` run on a thread of its own: :meth:`wait` gives its result or raises what it
-    raised (in the caller's thread). Worth it for work that waits on the server: the caller
-    computes meanwhile (the GIL is released while a statement runs)."""
-
-    def __init__(self, work: Callable[[], T], name: str) -> None:
-        self._got: list[T] = []
-        self._failed: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                self._got.append(work())
-            except BaseException as e:  # raised by wait
-                self._failed.append(e)
-
-        self._thread = threading.Thread(target=run, name=name, daemon=True)
-        self._thread.start()
-
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def wait(self) -> T:
-        self._thread.join()
-        if self._failed:
-            raise self._failed.pop()
-        return self._got[0]
+def _behind(work: Callable[[], T], name: str) -> Future[T]:
+    """``work`` run on a thread of its own (named ``name``, as a one-worker pool names it:
+    ``name_0``), which ends once it is done; the future's ``result()`` raises what it raised.
+    Worth it for work that waits on the server: the caller computes meanwhile (the GIL is
+    released while a statement runs)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    try:
+        return pool.submit(work)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _copy_sets_behind(
@@ -963,7 +947,7 @@ def _copy_sets_behind(
         ready()  # a failed COPY raises here: the sets are not written into a lost transaction
         _copy_sets(conn, sets)
 
-    return _Behind(run, "claims-term-sets").wait
+    return _behind(run, "claims-term-sets").result
 
 
 def _postings_copied(
